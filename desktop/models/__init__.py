@@ -1,0 +1,31 @@
+"""SQLAlchemy models of the console and the engine/session factory."""
+
+from desktop.models.audit import AuditEvent, Setting
+from desktop.models.base import Base
+from desktop.models.campaign import (
+    CheckIn,
+    GatePass,
+    GateScan,
+    Observation,
+    Registration,
+    ReturnApproval,
+)
+from desktop.models.people import College, Major, Operator, School, SchoolClass, Student
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "CheckIn",
+    "College",
+    "GatePass",
+    "GateScan",
+    "Major",
+    "Observation",
+    "Operator",
+    "Registration",
+    "ReturnApproval",
+    "School",
+    "SchoolClass",
+    "Setting",
+    "Student",
+]

@@ -1,0 +1,61 @@
+"""Open the console's database and bring its schema up to date."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import resources as importlib_resources
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.models.engine import make_engine, session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database: the engine and the factory of its sessions."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """The Alembic configuration of the packaged migrations."""
+    config = Config()
+    location = importlib_resources.files("desktop.migrations")
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every migration the database has not seen yet."""
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == script.get_current_head():
+        return
+    log.info("migrating database from %s to %s", current, script.get_current_head())
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Connect to ``url`` and, unless told not to, run the migrations."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return Database(url=url, engine=engine, sessions=session_factory(engine))

@@ -1,0 +1,360 @@
+"""The gate use case: a decoded text in, a recorded verdict out.
+
+The signature is checked offline first; only a valid pass costs database
+reads. Every scan is kept (``GateScan``) with its verdict and reasons; an
+admit inserts the check-in under a unique constraint inside a savepoint, so
+two gates that admit the same student at once record one check-in and the
+slower one reports "already checked in".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desktop.clock import BEIJING, Clock
+from desktop.i18n import _
+from desktop.models import (
+    CheckIn,
+    GatePass,
+    GateScan,
+    Observation,
+    Registration,
+    ReturnApproval,
+    Student,
+)
+from desktop.services import audit
+from desktop.services.auth import Actor, Permission
+from desktop.services.db import Database
+from desktop.services.keys import Keyring
+from desktop.services.masking import mask_document
+from desktop.services.passes import PassCheck, looks_like_pass, verify_pass
+from desktop.services.settings import CampaignSettings, load_settings
+from desktop.services.verdict import (
+    ApprovalKind,
+    Decision,
+    GateFacts,
+    PassRecord,
+    StudentFacts,
+    Verdict,
+    admitted,
+    already_checked_in,
+    decide,
+)
+
+log = logging.getLogger(__name__)
+
+# Longest text we look at: anything longer is refused unread.
+MAX_TEXT = 4096
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """A recorded decision, as plain data for the screen and the CLI.
+
+    Attributes:
+        verdict: admit, already, not_yet or refuse.
+        reasons: the reasons in words.
+        kind: "pass", "certificate" or "unknown".
+        student_no: the student's number, when the code named a student.
+        student_name: the name (shown on admit so staff compare the card).
+        class_name: the student's class.
+        masked_document: the document number with the middle masked.
+        scanned_at: when the decision was recorded.
+        gate: the gate's name.
+        ms: decoded text to recorded verdict, in milliseconds.
+        scan_id: the ``GateScan`` row.
+        check_in_recorded: whether this scan created the check-in.
+    """
+
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    kind: str
+    student_no: str | None
+    student_name: str | None
+    class_name: str | None
+    masked_document: str | None
+    scanned_at: datetime
+    gate: str
+    ms: float
+    scan_id: int
+    check_in_recorded: bool
+
+    def to_json(self) -> dict[str, object]:
+        """The ``scan --json`` object (DESIGN section 9)."""
+        return {
+            "time": self.scanned_at.astimezone(BEIJING).isoformat(timespec="seconds"),
+            "gate": self.gate,
+            "kind": self.kind,
+            "verdict": self.verdict.value,
+            "reasons": list(self.reasons),
+            "student_no": self.student_no,
+            "ms": round(self.ms, 2),
+        }
+
+
+@dataclass(frozen=True)
+class GateCounters:
+    """The numbers on the gate page."""
+
+    admitted_here_today: int
+    checked_in_total: int
+    refused_here_today: int
+
+
+def code_digest(text: str) -> str:
+    """A short digest kept instead of the code (a pass is a bearer token)."""
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+_SYMPTOMS = (("fever", "发烧"), ("cough", "咳嗽"), ("fatigue", "乏力"))
+
+
+def _student_facts(session: Session, student: Student) -> StudentFacts:
+    registration = session.scalars(
+        select(Registration).where(
+            Registration.student_id == student.id, Registration.is_current
+        )
+    ).first()
+    approval = session.scalars(
+        select(ReturnApproval)
+        .where(
+            ReturnApproval.student_id == student.id,
+            ReturnApproval.revoked_at.is_(None),
+        )
+        .order_by(ReturnApproval.approved_at.desc(), ReturnApproval.id.desc())
+        .limit(1)
+    ).first()
+    check_in = session.scalars(
+        select(CheckIn).where(CheckIn.student_id == student.id)
+    ).first()
+
+    symptoms: tuple[str, ...] = ()
+    province = None
+    if registration is not None:
+        symptoms = tuple(
+            _(label) for attr, label in _SYMPTOMS if getattr(registration, attr)
+        )
+        province = None if registration.origin_abroad else registration.province
+    return StudentFacts(
+        registered=registration is not None,
+        approval_kind=ApprovalKind(approval.kind) if approval else None,
+        approved_from=approval.approved_from if approval else None,
+        origin_province=province,
+        symptoms=symptoms,
+        checked_in_at=check_in.checked_in_at if check_in else None,
+        checked_in_gate=check_in.gate if check_in else None,
+    )
+
+
+class GateService:
+    """Decides and records scans for one gate workstation.
+
+    Each call runs in its own transaction; the object holds no session, so
+    a worker thread may own it.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        keyring: Keyring,
+        clock: Clock,
+        actor: Actor,
+        gate: str,
+    ) -> None:
+        actor.require(Permission.GATE_SCAN)
+        self._db = db
+        self._keyring = keyring
+        self._clock = clock
+        self._actor = actor
+        self.gate = gate
+        with db.sessions() as session:
+            self._settings = load_settings(session)
+
+    @property
+    def settings(self) -> CampaignSettings:
+        """The campaign settings read when the gate opened."""
+        return self._settings
+
+    def handle(self, text: str, source: str = "camera") -> GateResult:
+        """Decide on a decoded ``text`` and record the scan.
+
+        Args:
+            text: what the camera or hand scanner read.
+            source: "camera", "hand", "manual" or "cli".
+
+        Returns:
+            The recorded result; the verdict is also in the database.
+        """
+        started = time.perf_counter()
+        text = text.strip()[:MAX_TEXT]
+        check = verify_pass(text, self._keyring)
+        kind = "pass" if looks_like_pass(text) else "unknown"
+
+        with self._db.sessions() as session, session.begin():
+            now = self._clock.now()
+            student, record = self._lookup(session, check)
+            facts = GateFacts(
+                check=check,
+                now=now,
+                severe_provinces=self._settings.severe_provinces,
+                pass_record=record,
+                student=_student_facts(session, student) if student else None,
+            )
+            decision = decide(facts)
+            recorded = False
+            if decision.verdict is Verdict.ADMIT and student is not None:
+                decision, recorded = self._check_in(session, student, now)
+            serial = check.claims.serial if check.claims else None
+            scan = self._record_scan(
+                session, text, source, kind, decision, student, serial, now
+            )
+            if recorded and student is not None:
+                self._audit_check_in(session, student, scan)
+            class_name = student.school_class.name if student else None
+
+        ms = (time.perf_counter() - started) * 1000
+        log.info(
+            "gate %s: %s %s (%.1f ms)",
+            self.gate,
+            decision.verdict.value,
+            student.student_no if student else "-",
+            ms,
+        )
+        return GateResult(
+            verdict=decision.verdict,
+            reasons=decision.reasons,
+            kind=kind,
+            student_no=student.student_no if student else None,
+            student_name=student.name if student else None,
+            class_name=class_name,
+            masked_document=mask_document(student.doc_number) if student else None,
+            scanned_at=now,
+            gate=self.gate,
+            ms=ms,
+            scan_id=scan.id,
+            check_in_recorded=recorded,
+        )
+
+    def _lookup(
+        self, session: Session, check: PassCheck
+    ) -> tuple[Student | None, PassRecord | None]:
+        claims = check.claims
+        if claims is None:
+            return None, None
+        student = session.scalars(
+            select(Student).where(Student.pass_ref == claims.ref)
+        ).first()
+        gate_pass = session.get(GatePass, claims.serial)
+        if student is None or gate_pass is None:
+            return student, None
+        record = PassRecord(
+            belongs_to_student=gate_pass.student_id == student.id,
+            revoked=gate_pass.revoked_at is not None,
+        )
+        return student, record
+
+    def _check_in(
+        self, session: Session, student: Student, now: datetime
+    ) -> tuple[Decision, bool]:
+        """Insert the check-in; if another gate won the race, say already."""
+        try:
+            with session.begin_nested():
+                session.add(
+                    CheckIn(
+                        student_id=student.id,
+                        checked_in_at=now,
+                        gate=self.gate,
+                        workstation=self._actor.workstation,
+                        operator_id=self._actor.operator_id,
+                    )
+                )
+                session.add(Observation(student_id=student.id, started_at=now))
+                session.flush()
+        except IntegrityError:
+            log.info("check-in race lost for student %s", student.student_no)
+            existing = session.scalars(
+                select(CheckIn).where(CheckIn.student_id == student.id)
+            ).one()
+            return already_checked_in(existing.checked_in_at, existing.gate), False
+        return admitted(), True
+
+    def _record_scan(
+        self,
+        session: Session,
+        text: str,
+        source: str,
+        kind: str,
+        decision: Decision,
+        student: Student | None,
+        serial: int | None,
+        now: datetime,
+    ) -> GateScan:
+        scan = GateScan(
+            scanned_at=now,
+            gate=self.gate,
+            workstation=self._actor.workstation,
+            operator_id=self._actor.operator_id,
+            source=source,
+            kind=kind,
+            verdict=decision.verdict.value,
+            reasons=json.dumps(list(decision.reasons), ensure_ascii=False),
+            student_id=student.id if student else None,
+            pass_serial=serial,
+            code_digest=code_digest(text),
+        )
+        session.add(scan)
+        session.flush()
+        return scan
+
+    def _audit_check_in(
+        self, session: Session, student: Student, scan: GateScan
+    ) -> None:
+        check_in = session.scalars(
+            select(CheckIn).where(CheckIn.student_id == student.id)
+        ).one()
+        check_in.scan_id = scan.id
+        audit.record(
+            session,
+            self._clock,
+            self._actor,
+            "check_in",
+            f"student:{student.student_no}",
+            gate=self.gate,
+            scan=scan.id,
+        )
+
+    def counters(self) -> GateCounters:
+        """Admitted today at this gate, checked in overall, refused today here."""
+        start = (
+            self._clock.now()
+            .astimezone(BEIJING)
+            .replace(hour=0, minute=0, second=0, microsecond=0)
+        )
+        end = start + timedelta(days=1)
+        with self._db.sessions() as session:
+            admitted = session.scalar(
+                select(func.count(CheckIn.id)).where(
+                    CheckIn.gate == self.gate,
+                    CheckIn.checked_in_at >= start,
+                    CheckIn.checked_in_at < end,
+                )
+            )
+            total = session.scalar(select(func.count(CheckIn.id)))
+            refused = session.scalar(
+                select(func.count(GateScan.id)).where(
+                    GateScan.gate == self.gate,
+                    GateScan.verdict == Verdict.REFUSE.value,
+                    GateScan.scanned_at >= start,
+                    GateScan.scanned_at < end,
+                )
+            )
+        return GateCounters(admitted or 0, total or 0, refused or 0)
