@@ -280,10 +280,12 @@ class GateService:
                 session.add(Observation(student_id=student.id, started_at=now))
                 session.flush()
         except IntegrityError:
-            log.info("check-in race lost for student %s", student.student_no)
             existing = session.scalars(
                 select(CheckIn).where(CheckIn.student_id == student.id)
-            ).one()
+            ).first()
+            if existing is None:
+                raise  # not the race: some other constraint failed
+            log.info("check-in race lost for student %s", student.student_no)
             return already_checked_in(existing.checked_in_at, existing.gate), False
         return admitted(), True
 

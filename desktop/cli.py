@@ -1,0 +1,113 @@
+"""The ``campus-console`` command line: a thin layer over the services.
+
+Exit codes (DESIGN section 9): 0 success; 1 the command ran but the answer
+is no (a refused import, a code that does not verify); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop import paths
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_NO = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """The command line was wrong; the message says how."""
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: $CAMPUS_CONSOLE_DB or the embedded SQLite file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="campus-console",
+        description="Campus Return Console: gate check-in and return administration.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command")
+
+    gui = commands.add_parser("gui", help="open the console window (the default)")
+    _add_db(gui)
+    gui.add_argument("--demo", action="store_true", help="open on the demo database")
+    gui.add_argument("--gate", default="东门", help="this workstation's gate name")
+    gui.add_argument("--source", help="camera index, video file or image folder")
+    gui.add_argument(
+        "--kiosk", action="store_true", help="start the gate in kiosk mode"
+    )
+
+    demo = commands.add_parser("demo", help="fill a database with a demo school")
+    _add_db(demo)
+    demo.add_argument("--students", type=int, default=2000, help="how many students")
+    demo.add_argument("--seed", type=int, default=2020, help="random seed")
+    demo.add_argument("--frames", metavar="DIR", help="also write demo camera frames")
+
+    scan = commands.add_parser("scan", help="headless gate: read, decide, record")
+    _add_db(scan)
+    scan.add_argument("--source", required=True, help="camera index, video or folder")
+    scan.add_argument("--gate", required=True, help="this gate's name")
+    scan.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    pass_cmd = commands.add_parser("pass", help="write a student's pass QR as PNG")
+    _add_db(pass_cmd)
+    pass_cmd.add_argument("student_no")
+    pass_cmd.add_argument("--out", required=True, metavar="FILE.png")
+    pass_cmd.add_argument("--reissue", action="store_true", help="revoke and re-issue")
+
+    verify = commands.add_parser("verify", help="check a code from an image or text")
+    _add_db(verify)
+    verify.add_argument("code", help="an image file, or the code's text")
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+    command = args.command
+
+    from desktop import commands  # noqa: PLC0415 - keeps --help fast
+
+    handlers = {
+        "gui": commands.run_gui_command,
+        "demo": commands.run_demo,
+        "scan": commands.run_scan,
+        "pass": commands.run_pass,
+        "verify": commands.run_verify,
+    }
+    try:
+        return handlers[command](args)
+    except (UsageError, commands.CommandError) as error:
+        print(f"campus-console {command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """The database named on the command line, in the environment, or the default."""
+    return getattr(args, "db", None) or paths.default_database_url()

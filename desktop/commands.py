@@ -1,0 +1,274 @@
+"""What each ``campus-console`` sub-command does (parsing is in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import time
+from pathlib import Path
+
+import qrcode
+from sqlalchemy import select
+
+from desktop import paths
+from desktop.clock import BEIJING, SystemClock
+from desktop.i18n import _
+from desktop.models import GatePass, Student
+from desktop.services import demo as demo_service
+from desktop.services.auth import Actor, Role
+from desktop.services.db import Database, open_database
+from desktop.services.gate import GateResult, GateService
+from desktop.services.issuing import current_pass, issue_pass, pass_text
+from desktop.services.keys import Keyring, load_keyring
+from desktop.services.masking import mask_name
+from desktop.services.passes import verify_pass
+from desktop.services.verdict import GateFacts, decide
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
+FILE_SOURCE_FPS = 10.0
+
+
+class CommandError(Exception):
+    """A command cannot run as asked; the message says why."""
+
+
+def _url(args: argparse.Namespace, demo: bool = False) -> str:
+    return getattr(args, "db", None) or paths.default_database_url(demo=demo)
+
+
+def _open(args: argparse.Namespace) -> tuple[Database, Keyring]:
+    return open_database(_url(args)), load_keyring(paths.keys_dir())
+
+
+def _cli_actor(role: Role = Role.SCHOOL_ADMIN, gate: str | None = None) -> Actor:
+    host = socket.gethostname()
+    return Actor(
+        operator_id=None,
+        login="cli",
+        display_name="command line",
+        role=role,
+        workstation=f"{host}/{gate}" if gate else host,
+    )
+
+
+def run_gui_command(args: argparse.Namespace) -> int:
+    """``campus-console gui``: open the console window."""
+    from desktop.ui.app import run_gui  # noqa: PLC0415 - Qt only when needed
+
+    return run_gui(
+        db_url=getattr(args, "db", None),
+        demo=args.demo,
+        gate=args.gate,
+        source=args.source,
+        kiosk=args.kiosk,
+    )
+
+
+# --- demo -------------------------------------------------------------------
+
+
+def write_password_file(passwords: dict[str, tuple[Role, str]]) -> Path:
+    """Keep the demo passwords next to the demo database, owner-only."""
+    path = paths.home() / "demo-passwords.txt"
+    lines = [
+        f"{login}\t{role.value}\t{password}"
+        for login, (role, password) in passwords.items()
+    ]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
+
+
+def print_passwords(passwords: dict[str, tuple[Role, str]]) -> None:
+    """Show the demo operators' passwords once, on the terminal."""
+    print(_("演示账号（密码只显示这一次）："))
+    for login, (role, password) in passwords.items():
+        print(f"  {login:<8} {role.value:<14} {password}")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``campus-console demo``: fill an empty database with the demo school."""
+    db, keyring = _open(args)
+    with db.sessions() as session, session.begin():
+        if not demo_service.is_empty(session):
+            raise CommandError(_("数据库中已有学校数据，请使用空数据库"))
+        school = demo_service.build_demo(
+            session, SystemClock(), keyring, students=args.students, seed=args.seed
+        )
+    print(_("已生成演示学校：{count} 名学生").format(count=len(school.students)))
+    print_passwords(school.passwords)
+    write_password_file(school.passwords)
+    if args.frames:
+        from desktop.demo_frames import write_demo_frames  # noqa: PLC0415
+
+        expected = write_demo_frames(school, keyring, Path(args.frames), seed=args.seed)
+        print(_("已写出演示画面：{path}").format(path=expected))
+    return EXIT_OK
+
+
+# --- scan -------------------------------------------------------------------
+
+
+def _print_result(result: GateResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        return
+    when = result.scanned_at.astimezone(BEIJING).strftime("%H:%M:%S")
+    print(
+        f"{when} {result.gate} {result.verdict.value:<8} "
+        f"{result.student_no or '-':<12} {'；'.join(result.reasons)} "
+        f"({result.ms:.1f} ms)",
+        flush=True,
+    )
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """``campus-console scan``: read a source, decide and record each code."""
+    from desktop.scanner.decoders import DecodePipeline  # noqa: PLC0415
+    from desktop.scanner.repeat import RepeatFilter  # noqa: PLC0415
+    from desktop.scanner.sources import SourceError, open_source  # noqa: PLC0415
+
+    db, keyring = _open(args)
+    gate = GateService(
+        db, keyring, SystemClock(), _cli_actor(Role.GATE_STAFF, args.gate), args.gate
+    )
+    pipeline = DecodePipeline.default()
+    repeats = RepeatFilter(gate.settings.repeat_window_seconds)
+    try:
+        source = open_source(args.source)
+    except SourceError as error:
+        raise CommandError(str(error)) from error
+
+    with source:
+        index = 0
+        while (frame := source.read()) is not None:
+            # Files carry no clock: frame n is at n / fps, so a code held for
+            # a few frames is one scan whatever the machine's speed.
+            moment = index / FILE_SOURCE_FPS if not source.is_live else time.monotonic()
+            index += 1
+            for decoded in pipeline.decode(frame):
+                if repeats.accept(decoded.text, moment):
+                    _print_result(gate.handle(decoded.text, source="cli"), args.json)
+    return EXIT_OK
+
+
+# --- pass -------------------------------------------------------------------
+
+
+def qr_image(text: str, box_size: int = 8):  # noqa: ANN201 - PIL image
+    """A QR image of ``text`` at level M (numeric mode for our passes)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    return code.make_image(fill_color="black", back_color="white")
+
+
+def run_pass(args: argparse.Namespace) -> int:
+    """``campus-console pass``: write a student's pass as a PNG."""
+    db, keyring = _open(args)
+    clock = SystemClock()
+    with db.sessions() as session, session.begin():
+        student = session.scalars(
+            select(Student).where(Student.student_no == args.student_no)
+        ).first()
+        if student is None:
+            raise CommandError(_("查无此学号：{no}").format(no=args.student_no))
+        gate_pass = None if args.reissue else current_pass(session, student)
+        if gate_pass is not None and gate_pass.key_id == keyring.signing_id:
+            text = pass_text(keyring, student, gate_pass)
+        else:
+            reason = "re-issued from the command line" if args.reissue else ""
+            gate_pass, text = issue_pass(
+                session, clock, keyring, _cli_actor(), student, reason=reason
+            )
+        serial = gate_pass.id
+    qr_image(text).save(args.out)
+    print(
+        _("已写出报到二维码：{path}（学号 {no}，序列号 {serial}）").format(
+            path=args.out, no=args.student_no, serial=serial
+        )
+    )
+    return EXIT_OK
+
+
+# --- verify -----------------------------------------------------------------
+
+
+def _texts_from(code: str) -> list[str]:
+    path = Path(code)
+    if not path.is_file():
+        return [code]
+    import cv2  # noqa: PLC0415
+
+    from desktop.scanner.decoders import DecodePipeline  # noqa: PLC0415
+
+    image = cv2.imread(str(path))
+    if image is None:
+        raise CommandError(_("无法读取图片：{path}").format(path=path))
+    texts = [d.text for d in DecodePipeline.default().decode(image)]
+    if not texts:
+        raise CommandError(_("图片中未找到二维码：{path}").format(path=path))
+    return texts
+
+
+def describe_code(text: str, db: Database | None, keyring: Keyring) -> tuple[bool, str]:
+    """Whether ``text`` is a valid code of ours, and a line saying so."""
+    check = verify_pass(text, keyring)
+    if not check.valid:
+        reason = decide(
+            GateFacts(check=check, now=SystemClock().now(), severe_provinces=())
+        )
+        return False, _("无效：{reason}").format(reason="；".join(reason.reasons))
+    claims = check.claims
+    assert claims is not None
+    valid = SystemClock().now() < claims.expires
+    state = _("有效") if valid else _("已过期")
+    line = _(
+        "本系统报到二维码，签名有效（密钥 {key}，序列号 {serial}，有效期至 {until}）"
+    ).format(
+        key=claims.key_id,
+        serial=claims.serial,
+        until=claims.expires.astimezone(BEIJING).date().isoformat(),
+    )
+    if db is not None:
+        with db.sessions() as session:
+            student = session.scalars(
+                select(Student).where(Student.pass_ref == claims.ref)
+            ).first()
+            gate_pass = session.get(GatePass, claims.serial)
+            if (
+                student is None
+                or gate_pass is None
+                or gate_pass.student_id != student.id
+            ):
+                return False, line + _("；查无签发记录")
+            if gate_pass.revoked_at is not None:
+                valid, state = False, _("已作废")
+            line += _("；学生：{name}（{no}）").format(
+                name=mask_name(student.name), no=student.student_no
+            )
+    return valid, f"{state}：{line}"
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``campus-console verify``: say whether a code is ours and valid."""
+    keyring = load_keyring(paths.keys_dir())
+    try:
+        db = open_database(_url(args))
+    except Exception as error:  # noqa: BLE001 - verification works offline
+        log.warning("database unavailable, verifying offline: %s", error)
+        db = None
+    all_valid = True
+    for text in _texts_from(args.code):
+        valid, line = describe_code(text, db, keyring)
+        all_valid &= valid
+        print(line)
+    return EXIT_OK if all_valid else EXIT_NO
