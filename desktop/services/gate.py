@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -155,6 +158,45 @@ def _student_facts(session: Session, student: Student) -> StudentFacts:
     )
 
 
+@dataclass(frozen=True)
+class StudentMatch:
+    """A student found by manual look-up, masked for the gate screen."""
+
+    student_id: int
+    student_no: str
+    name: str
+    class_name: str
+    masked_document: str
+
+
+@dataclass(frozen=True)
+class _ScanInput:
+    """What was presented at the gate, before the database is asked."""
+
+    check: PassCheck | None
+    kind: str
+    source: str
+    digest: str
+    serial: int | None
+
+
+def _by_id(
+    session: Session, *, student_id: int
+) -> tuple[Student | None, PassRecord | None]:
+    return session.get(Student, student_id), None
+
+
+_DOC_TAIL = re.compile(r"^\d{3}[\dXx]$")
+
+
+def _match_condition(query: str) -> ColumnElement[bool]:
+    if _DOC_TAIL.match(query):
+        return or_(Student.doc_tail == query.upper(), Student.student_no == query)
+    if query.isdigit():
+        return Student.student_no.startswith(query, autoescape=True)
+    return Student.name.contains(query, autoescape=True)
+
+
 class GateService:
     """Decides and records scans for one gate workstation.
 
@@ -189,7 +231,7 @@ class GateService:
 
         Args:
             text: what the camera or hand scanner read.
-            source: "camera", "hand", "manual" or "cli".
+            source: "camera", "hand" or "cli".
 
         Returns:
             The recorded result; the verdict is also in the database.
@@ -197,13 +239,68 @@ class GateService:
         started = time.perf_counter()
         text = text.strip()[:MAX_TEXT]
         check = verify_pass(text, self._keyring)
-        kind = "pass" if looks_like_pass(text) else "unknown"
+        scan = _ScanInput(
+            check=check,
+            kind="pass" if looks_like_pass(text) else "unknown",
+            source=source,
+            digest=code_digest(text),
+            serial=check.claims.serial if check.claims else None,
+        )
+        return self._decide(started, scan, partial(self._lookup, check=check))
 
+    def handle_student(self, student_id: int) -> GateResult:
+        """Decide on a student found by manual look-up (no code shown).
+
+        The same rules apply except those about the code; the look-up is
+        limited by role and leaves an audit event whatever the verdict.
+        """
+        self._actor.require(Permission.GATE_LOOKUP)
+        started = time.perf_counter()
+        scan = _ScanInput(
+            check=None, kind="manual", source="manual", digest="", serial=None
+        )
+        return self._decide(started, scan, partial(_by_id, student_id=student_id))
+
+    def find_students(self, query: str, limit: int = 20) -> list[StudentMatch]:
+        """Students matching a number prefix, a name or a document's last digits."""
+        self._actor.require(Permission.GATE_LOOKUP)
+        query = query.strip()
+        if not query:
+            return []
+        with self._db.sessions() as session, session.begin():
+            statement = select(Student).where(_match_condition(query)).limit(limit)
+            students = session.scalars(statement.order_by(Student.student_no)).all()
+            matches = [
+                StudentMatch(
+                    student_id=s.id,
+                    student_no=s.student_no,
+                    name=s.name,
+                    class_name=s.school_class.name,
+                    masked_document=mask_document(s.doc_number),
+                )
+                for s in students
+            ]
+            audit.record(
+                session,
+                self._clock,
+                self._actor,
+                "gate.lookup",
+                f"gate:{self.gate}",
+                matches=len(matches),
+            )
+        return matches
+
+    def _decide(
+        self,
+        started: float,
+        scan: _ScanInput,
+        lookup: Callable[[Session], tuple[Student | None, PassRecord | None]],
+    ) -> GateResult:
         with self._db.sessions() as session, session.begin():
             now = self._clock.now()
-            student, record = self._lookup(session, check)
+            student, record = lookup(session)
             facts = GateFacts(
-                check=check,
+                check=scan.check,
                 now=now,
                 severe_provinces=self._settings.severe_provinces,
                 pass_record=record,
@@ -213,12 +310,11 @@ class GateService:
             recorded = False
             if decision.verdict is Verdict.ADMIT and student is not None:
                 decision, recorded = self._check_in(session, student, now)
-            serial = check.claims.serial if check.claims else None
-            scan = self._record_scan(
-                session, text, source, kind, decision, student, serial, now
-            )
+            row = self._record_scan(session, scan, decision, student, now)
             if recorded and student is not None:
-                self._audit_check_in(session, student, scan)
+                self._audit_check_in(session, student, row)
+            elif scan.source == "manual":
+                self._audit_manual(session, student, decision)
             class_name = student.school_class.name if student else None
 
         ms = (time.perf_counter() - started) * 1000
@@ -232,7 +328,7 @@ class GateService:
         return GateResult(
             verdict=decision.verdict,
             reasons=decision.reasons,
-            kind=kind,
+            kind=scan.kind,
             student_no=student.student_no if student else None,
             student_name=student.name if student else None,
             class_name=class_name,
@@ -240,12 +336,13 @@ class GateService:
             scanned_at=now,
             gate=self.gate,
             ms=ms,
-            scan_id=scan.id,
+            scan_id=row.id,
             check_in_recorded=recorded,
         )
 
+    @staticmethod
     def _lookup(
-        self, session: Session, check: PassCheck
+        session: Session, *, check: PassCheck
     ) -> tuple[Student | None, PassRecord | None]:
         claims = check.claims
         if claims is None:
@@ -292,30 +389,40 @@ class GateService:
     def _record_scan(
         self,
         session: Session,
-        text: str,
-        source: str,
-        kind: str,
+        scan: _ScanInput,
         decision: Decision,
         student: Student | None,
-        serial: int | None,
         now: datetime,
     ) -> GateScan:
-        scan = GateScan(
+        row = GateScan(
             scanned_at=now,
             gate=self.gate,
             workstation=self._actor.workstation,
             operator_id=self._actor.operator_id,
-            source=source,
-            kind=kind,
+            source=scan.source,
+            kind=scan.kind,
             verdict=decision.verdict.value,
             reasons=json.dumps(list(decision.reasons), ensure_ascii=False),
             student_id=student.id if student else None,
-            pass_serial=serial,
-            code_digest=code_digest(text),
+            pass_serial=scan.serial,
+            code_digest=scan.digest,
         )
-        session.add(scan)
+        session.add(row)
         session.flush()
-        return scan
+        return row
+
+    def _audit_manual(
+        self, session: Session, student: Student | None, decision: Decision
+    ) -> None:
+        audit.record(
+            session,
+            self._clock,
+            self._actor,
+            "gate.manual",
+            f"student:{student.student_no}" if student else "student:?",
+            gate=self.gate,
+            verdict=decision.verdict.value,
+        )
 
     def _audit_check_in(
         self, session: Session, student: Student, scan: GateScan

@@ -62,9 +62,13 @@ class StudentFacts:
 
 @dataclass(frozen=True)
 class GateFacts:
-    """Everything the verdict depends on."""
+    """Everything the verdict depends on.
 
-    check: PassCheck
+    ``check`` is None for a manual look-up (a student whose phone is dead):
+    there is no code to judge, only the student.
+    """
+
+    check: PassCheck | None
     now: datetime
     severe_provinces: tuple[str, ...]
     pass_record: PassRecord | None = None
@@ -102,6 +106,10 @@ def _format_day(moment: date | datetime) -> str:
 def _code_reasons(facts: GateFacts) -> Decision | None:
     """Refusals that come from the code itself; None if the code is good."""
     check = facts.check
+    if check is None:
+        if facts.student is None:
+            return _refuse(_("查无此学生"))
+        return None
     if not check.valid:
         assert check.problem is not None
         return _refuse(_(_PROBLEM_REASONS[check.problem]))

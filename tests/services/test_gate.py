@@ -273,3 +273,50 @@ def test_checked_in_time_is_kept_in_beijing_terms(gate, factory, db) -> None:  #
     with db.sessions() as session:
         stored = session.scalars(select(CheckIn.checked_in_at)).one()
     assert stored.astimezone(BEIJING).hour == 10
+
+
+def test_manual_lookup_finds_by_number_name_and_document_tail(
+    gate, factory, db
+) -> None:  # noqa: ANN001
+    student = factory.student()
+
+    by_number = gate.find_students(student.student_no[:6])
+    by_name = gate.find_students("小明")
+    by_tail = gate.find_students("123x")
+
+    for matches in (by_number, by_name, by_tail):
+        assert [m.student_no for m in matches] == [student.student_no]
+    assert by_tail[0].masked_document == "110***********123X"
+    with db.sessions() as session:
+        actions = session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("gate.lookup") == 3
+
+
+def test_manual_check_in_applies_the_student_rules(gate, factory, db) -> None:  # noqa: ANN001
+    ready = factory.student()
+    unapproved = factory.student(approval=None)
+
+    admitted = gate.handle_student(ready.id)
+    refused = gate.handle_student(unapproved.id)
+
+    assert admitted.verdict is Verdict.ADMIT and admitted.kind == "manual"
+    assert refused.verdict is Verdict.REFUSE
+    assert count(db, CheckIn) == 1
+    with db.sessions() as session:
+        actions = session.scalars(select(AuditEvent.action)).all()
+    assert "gate.manual" in actions and "check_in" in actions
+
+
+def test_lookup_is_limited_by_role(db, keyring, clock, monkeypatch) -> None:  # noqa: ANN001
+    from desktop.services import auth
+
+    scan_only = frozenset({auth.Permission.GATE_SCAN})
+    monkeypatch.setitem(auth._GRANTS, Role.GATE_STAFF, scan_only)
+    gate = GateService(
+        db, keyring, clock, Actor(None, "g", "门岗", Role.GATE_STAFF), "东门"
+    )
+
+    with pytest.raises(PermissionDenied):
+        gate.find_students("张")
+    with pytest.raises(PermissionDenied):
+        gate.handle_student(1)
