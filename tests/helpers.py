@@ -84,8 +84,8 @@ class Factory:
                 gender="男",
                 class_id=class_id,
                 doc_type="居民身份证",
-                doc_number="11010519900307123X",
-                doc_tail="123X",
+                doc_number="110105199003071239",
+                doc_tail="1239",
                 phone="13812345678",
                 pass_ref=new_pass_ref(),
             )

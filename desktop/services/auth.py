@@ -50,6 +50,8 @@ class Permission(enum.StrEnum):
     GATE_LOOKUP = "gate.lookup"
     ROSTER_VIEW = "roster.view"
     PASS_ISSUE = "pass.issue"
+    REGISTER = "registration.submit"
+    IMPORT = "import"
     APPROVE = "approval.manage"
     RELEASE = "release"
     OPERATORS = "operators.manage"
@@ -58,9 +60,22 @@ class Permission(enum.StrEnum):
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.GATE_STAFF: frozenset({Permission.GATE_SCAN, Permission.GATE_LOOKUP}),
-    Role.CLASS_HEAD: frozenset({Permission.ROSTER_VIEW, Permission.PASS_ISSUE}),
+    Role.CLASS_HEAD: frozenset(
+        {
+            Permission.ROSTER_VIEW,
+            Permission.PASS_ISSUE,
+            Permission.REGISTER,
+            Permission.IMPORT,
+        }
+    ),
     Role.COLLEGE_ADMIN: frozenset(
-        {Permission.ROSTER_VIEW, Permission.PASS_ISSUE, Permission.GATE_LOOKUP}
+        {
+            Permission.ROSTER_VIEW,
+            Permission.PASS_ISSUE,
+            Permission.GATE_LOOKUP,
+            Permission.REGISTER,
+            Permission.IMPORT,
+        }
     ),
     Role.SCHOOL_ADMIN: frozenset(Permission),
 }

@@ -77,3 +77,9 @@ def division_codes() -> dict[str, tuple[str, str]]:
         row["city_code"]: (row["province"], row["city"])
         for row in resources.read_csv("data/china_divisions.csv")
     }
+
+
+@cache
+def country_names() -> tuple[str, ...]:
+    """Country names in Chinese, as the form lists them."""
+    return tuple(row["name_zh"] for row in resources.read_csv("data/countries.csv"))
