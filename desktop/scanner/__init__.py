@@ -1,0 +1,1 @@
+"""Qt-free QR scanning: frame sources, decoders, capture worker, demo frames."""
