@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from desktop.scanner.synthetic import FrameItem, render_frames
 from desktop.services.demo import DemoSchool
 from desktop.services.keys import Keyring, load_keyring
-from desktop.services.passes import PREFIX, TEXT_LENGTH
+from desktop.services.passes import BODY_BYTES, MESSAGE_BYTES, PREFIX, body_to_text
 from desktop.services.verdict import Verdict
 
 FOREIGN_CODES = (
@@ -37,22 +38,18 @@ class ExpectedScan:
     frames: list[int]
 
 
-def forged_passes(genuine: str, keys_folder: Path) -> list[tuple[str, str]]:
+def forged_passes(genuine: str) -> list[tuple[str, str]]:
     """Passes an attacker could make: altered digits, and signed by a stranger."""
     position = len(PREFIX) + 40
     flipped = "7" if genuine[position] != "7" else "3"
     altered = genuine[:position] + flipped + genuine[position + 1 :]
 
-    # A stranger's key that happens to carry our key id.
-    stranger = load_keyring(keys_folder)
-    from desktop.services.passes import _LAYOUT, DIGITS  # noqa: PLC0415
-
-    body = int(genuine[len(PREFIX) :]).to_bytes(88, "big")
-    _key_id, signature = stranger.sign(body[: _LAYOUT.size])
-    resigned = PREFIX + str(
-        int.from_bytes(body[: _LAYOUT.size] + signature, "big")
-    ).zfill(DIGITS)
-    assert len(resigned) == TEXT_LENGTH
+    # A stranger's key that happens to carry our key id; thrown away after.
+    body = int(genuine[len(PREFIX) :]).to_bytes(BODY_BYTES, "big")
+    with tempfile.TemporaryDirectory() as folder:
+        stranger = load_keyring(Path(folder))
+        _key_id, signature = stranger.sign(body[:MESSAGE_BYTES])
+    resigned = body_to_text(body[:MESSAGE_BYTES] + signature)
     return [("forged_altered", altered), ("forged_stranger_key", resigned)]
 
 
@@ -74,7 +71,7 @@ def write_demo_frames(
     for tag, text in FOREIGN_CODES:
         items.append((FrameItem(text=text, tag=tag), None, "unknown", Verdict.REFUSE))
     genuine = next(s for s in students if s.case.label == "admit").pass_text
-    for tag, text in forged_passes(genuine, out_dir / "stranger-keys"):
+    for tag, text in forged_passes(genuine):
         items.append((FrameItem(text=text, tag=tag), None, "pass", Verdict.REFUSE))
     rng.shuffle(items)
 

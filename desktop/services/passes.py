@@ -33,7 +33,8 @@ VERSION = 1
 KIND_PASS = 1
 _LAYOUT = struct.Struct(">BHBQIII")
 SIGNATURE_BYTES = 64
-BODY_BYTES = _LAYOUT.size + SIGNATURE_BYTES
+MESSAGE_BYTES = _LAYOUT.size
+BODY_BYTES = MESSAGE_BYTES + SIGNATURE_BYTES
 DIGITS = len(str(2 ** (8 * BODY_BYTES) - 1))
 TEXT_LENGTH = len(PREFIX) + DIGITS
 
@@ -102,8 +103,14 @@ def encode_pass(
         _timestamp(expires),
     )
     _key_id, signature = keyring.sign(message)
-    number = int.from_bytes(message + signature, "big")
-    return PREFIX + str(number).zfill(DIGITS)
+    return body_to_text(message + signature)
+
+
+def body_to_text(body: bytes) -> str:
+    """The QR text of a signed body (layout and signature, 88 bytes)."""
+    if len(body) != BODY_BYTES:
+        raise ValueError(f"a pass body has {BODY_BYTES} bytes, not {len(body)}")
+    return PREFIX + str(int.from_bytes(body, "big")).zfill(DIGITS)
 
 
 def looks_like_pass(text: str) -> bool:
