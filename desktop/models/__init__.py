@@ -10,15 +10,18 @@ from desktop.models.campaign import (
     Registration,
     ReturnApproval,
 )
+from desktop.models.health import Certificate, HealthReport
 from desktop.models.people import College, Major, Operator, School, SchoolClass, Student
 
 __all__ = [
     "AuditEvent",
     "Base",
+    "Certificate",
     "CheckIn",
     "College",
     "GatePass",
     "GateScan",
+    "HealthReport",
     "Major",
     "Observation",
     "Operator",

@@ -155,7 +155,11 @@ class CheckIn(Base):
 
 
 class Observation(Base):
-    """A student's observation period, started by the check-in."""
+    """A student's observation period, started by the check-in.
+
+    ``released_at`` is set by a release and cleared by its undo (the audit
+    log keeps both); an undone release keeps its reason in ``undo_reason``.
+    """
 
     __tablename__ = "observation"
 
@@ -165,3 +169,5 @@ class Observation(Base):
     released_at: Mapped[datetime | None] = mapped_column()
     released_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
     release_reason: Mapped[str200 | None]
+    undone_at: Mapped[datetime | None] = mapped_column()
+    undo_reason: Mapped[str200 | None]
