@@ -1,0 +1,222 @@
+"""A table model over the roster that loads pages as the view scrolls.
+
+The model never touches the database itself: it asks the task runner to
+run :mod:`desktop.services.roster` queries and appends the rows when they
+come back. A new query bumps a generation number, so pages of an older
+query that arrive late are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from desktop.clock import BEIJING
+from desktop.i18n import N_, _
+from desktop.services import roster
+from desktop.services.auth import Actor
+from desktop.services.db import Database
+from desktop.services.roster import RosterQuery, RosterRow
+from desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+
+HEADERS = (
+    N_("学号"),
+    N_("姓名"),
+    N_("性别"),
+    N_("班级"),
+    N_("学院"),
+    N_("登记"),
+    N_("返校审批"),
+    N_("报到时间"),
+    N_("报到校门"),
+    N_("证件号码"),
+)
+_APPROVALS = {"campus": N_("批准返校"), "beijing_only": N_("返京不返校")}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _count_and_first_page(
+    db: Database, actor: Actor, query: RosterQuery, limit: int
+) -> tuple[int, list[RosterRow]]:
+    with db.sessions() as session:
+        total = roster.count(session, actor, query)
+        rows = roster.fetch_page(session, actor, query, 0, limit)
+    return total, rows
+
+
+def _page(
+    db: Database, actor: Actor, query: RosterQuery, offset: int, limit: int
+) -> list[RosterRow]:
+    with db.sessions() as session:
+        return roster.fetch_page(session, actor, query, offset, limit)
+
+
+def cell_text(row: RosterRow, column: int) -> str:
+    """What the roster shows for ``row`` in ``column``."""
+    if column == 5:
+        return _("已登记") if row.registered else _("未登记")
+    if column == 6:
+        if row.approval is None:
+            return _("未审批")
+        label = _(_APPROVALS.get(row.approval, row.approval))
+        if row.approved_from is not None:
+            return f"{label}（{row.approved_from:%m-%d}起）"
+        return label
+    if column == 7:
+        if row.checked_in_at is None:
+            return ""
+        return row.checked_in_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    values = (
+        row.student_no,
+        row.name,
+        row.gender,
+        row.class_name,
+        row.college_name,
+    )
+    if column < len(values):
+        return values[column]
+    if column == 8:
+        return row.gate or ""
+    return row.masked_document
+
+
+class RosterModel(QAbstractTableModel):
+    """Roster rows, fetched lazily in pages through a task runner.
+
+    Signals:
+        total_changed(int): the number of matching students is known.
+        load_failed(str): a query failed; the message is for the operator.
+    """
+
+    total_changed = Signal(int)
+    load_failed = Signal(str)
+
+    def __init__(
+        self, db: Database, actor: Actor, runner: TaskRunner, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._runner = runner
+        self._query = RosterQuery()
+        self._rows: list[RosterRow] = []
+        self._total = 0
+        self._generation = 0
+        self._fetching = False
+
+    @property
+    def total(self) -> int:
+        """How many students match the current query."""
+        return self._total
+
+    def row_at(self, row: int) -> RosterRow:
+        """The roster row shown at ``row``."""
+        return self._rows[row]
+
+    def set_query(self, query: RosterQuery) -> None:
+        """Show the students matching ``query`` (reloads from the top)."""
+        self._generation += 1
+        self._query = query
+        self._fetching = True
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        self.endResetModel()
+        generation = self._generation
+        self._runner.submit(
+            _count_and_first_page,
+            self._db,
+            self._actor,
+            query,
+            PAGE_SIZE,
+            on_result=partial(self._on_first_page_loaded, generation),
+            on_error=self._on_query_failed,
+        )
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole
+    ) -> Any:
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return _(HEADERS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            return cell_text(row, index.column())
+        if role == Qt.ForegroundRole and index.column() == 5 and not row.registered:
+            return Qt.red
+        return None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+        if parent.isValid():
+            return False
+        return not self._fetching and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802, B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        self._runner.submit(
+            _page,
+            self._db,
+            self._actor,
+            self._query,
+            len(self._rows),
+            PAGE_SIZE,
+            on_result=partial(self._on_page_loaded, generation),
+            on_error=self._on_query_failed,
+        )
+
+    def _on_first_page_loaded(
+        self, generation: int, loaded: tuple[int, list[RosterRow]]
+    ) -> None:
+        if generation != self._generation:
+            return
+        self._total = loaded[0]
+        self._fetching = False
+        self._append(loaded[1])
+        self.total_changed.emit(self._total)
+
+    def _on_page_loaded(self, generation: int, rows: list[RosterRow]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._append(rows)
+
+    def _append(self, rows: list[RosterRow]) -> None:
+        if not rows:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def _on_query_failed(self, exc: BaseException) -> None:
+        self._fetching = False
+        log.error("roster query failed", exc_info=exc)
+        self.load_failed.emit(_("名单加载失败：{error}").format(error=exc))
