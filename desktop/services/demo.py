@@ -13,7 +13,7 @@ import enum
 import logging
 import random
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -32,12 +32,15 @@ from desktop.models import (
     SchoolClass,
     Student,
 )
+from desktop.services import demo_health
 from desktop.services.auth import Role, create_operator
 from desktop.services.idcard import check_digit
 from desktop.services.issuing import new_pass_ref
 from desktop.services.keys import Keyring
 from desktop.services.passes import encode_pass
 from desktop.services.reference import institution_by_name
+from desktop.services.registration_rules import DOC_ID_CARD
+from desktop.services.settings import CampaignSettings, save_settings
 from desktop.services.verdict import Verdict
 
 log = logging.getLogger(__name__)
@@ -183,7 +186,9 @@ def _operators(
     return passwords
 
 
-def _structure(session: Session) -> tuple[School, list[College], list[SchoolClass]]:
+def _structure(
+    session: Session,
+) -> tuple[School, list[College], list[SchoolClass], dict[str, Major]]:
     institution = institution_by_name(DEMO_SCHOOL)
     assert institution is not None, "demo school missing from the official list"
     school = School(
@@ -194,32 +199,41 @@ def _structure(session: Session) -> tuple[School, list[College], list[SchoolClas
     )
     session.add(school)
     colleges, classes = [], []
-    for college_name, majors in COLLEGES.items():
+    major_of: dict[str, Major] = {}
+    for college_name, major_names in COLLEGES.items():
         college = College(school=school, name=college_name)
         colleges.append(college)
-        for major in majors:
-            session.add(Major(college=college, name=major))
+        majors = [Major(college=college, name=name) for name in major_names]
+        session.add_all(majors)
         for number in range(1, CLASSES_PER_COLLEGE + 1):
             year = 2018 + number % 3
-            classes.append(
-                SchoolClass(
-                    college=college,
-                    name=f"{year}级{college_name[:-2]}硕士{number}班",
-                    head_name=_name(random.Random(college_name + str(number))) + "老师",
-                )
+            head = _name(random.Random(college_name + str(number))) + "老师"
+            school_class = SchoolClass(
+                college=college,
+                name=f"{year}级{college_name[:-2]}硕士{number}班",
+                head_name=head,
             )
+            # A class is one cohort of one major.
+            major_of[school_class.name] = majors[number % len(majors)]
+            classes.append(school_class)
     session.add_all(classes)
     session.flush()
-    return school, colleges, classes
+    return school, colleges, classes, major_of
 
 
 class _Builder:
     """Adds one student at a time with the rows their case needs."""
 
     def __init__(
-        self, session: Session, clock: Clock, keyring: Keyring, school: School
+        self,
+        session: Session,
+        clock: Clock,
+        keyring: Keyring,
+        school: School,
+        major_of: dict[str, Major],
     ) -> None:
         self.session = session
+        self.major_of = major_of
         self.keyring = keyring
         self.school = school
         self.now = clock.now().replace(microsecond=0)
@@ -234,7 +248,8 @@ class _Builder:
             name=_name(rng),
             gender=gender,
             school_class=school_class,
-            doc_type="居民身份证",
+            major=self.major_of[school_class.name],
+            doc_type=DOC_ID_CARD,
             doc_number=_id_number(rng, gender),
             phone=_phone(rng),
             enrol_year=int(school_class.name[:4]),
@@ -269,14 +284,16 @@ class _Builder:
             student_id=student.id,
             version=1,
             is_current=True,
-            submitted_at=self.now - timedelta(days=rng.randrange(1, 20)),
+            # Most registered in good time; a few only yesterday (late).
+            submitted_at=self.now
+            - timedelta(days=1 if rng.random() < 0.06 else rng.randrange(4, 20)),
             school_id=self.school.id,
             district="房山区",
             enrol_year=student.enrol_year or 2019,
             enrol_month=9,
             international=False,
             college_name=school_class.college.name,
-            major_name=rng.choice(COLLEGES[school_class.college.name]),
+            major_name=student.major.name if student.major else "",
             on_campus=on_campus,
             building=f"{rng.randrange(1, 9)}号楼" if on_campus else None,
             room=f"{rng.randrange(1, 7)}{rng.randrange(1, 40):02d}"
@@ -286,7 +303,7 @@ class _Builder:
             address=None if on_campus else "北京市房山区长阳镇长于大街11号",
             name=student.name,
             gender=student.gender,
-            doc_type=student.doc_type or "居民身份证",
+            doc_type=student.doc_type or DOC_ID_CARD,
             doc_number=student.doc_number or "",
             phone=student.phone or "",
             left_beijing=True,
@@ -362,6 +379,17 @@ class _Builder:
         )
 
 
+def _campaign_around(session: Session, clock: Clock) -> None:
+    """Move the campaign's dates to now, so the demo's flags make sense."""
+    day = clock.now().astimezone(BEIJING).date()
+    settings = replace(
+        CampaignSettings(),
+        campaign_start=day - timedelta(days=21),
+        registration_deadline=day + timedelta(days=6),
+    )
+    save_settings(session, settings)
+
+
 def is_empty(session: Session) -> bool:
     """Whether the database holds no school yet."""
     return session.scalars(select(School.id).limit(1)).first() is None
@@ -379,14 +407,16 @@ def build_demo(
     if not is_empty(session):
         raise ValueError("the database already holds a school; use an empty one")
     rng = random.Random(seed)
-    school, colleges, classes = _structure(session)
+    school, colleges, classes, major_of = _structure(session)
+    _campaign_around(session, clock)
     demo = DemoSchool(passwords=_operators(session, clock, colleges, classes))
 
-    builder = _Builder(session, clock, keyring, school)
+    builder = _Builder(session, clock, keyring, school, major_of)
     for index, case in enumerate(_cases(students, rng)):
         school_class = classes[index % len(classes)]
         number = f"{school_class.name[:4]}{index + 1:06d}"
         demo.students.append(builder.add(rng, number, school_class, case))
+    demo_health.add_history(session, clock, keyring, demo, seed=seed)
     session.flush()
     log.info("demo school built: %d students", len(demo.students))
     return demo

@@ -63,9 +63,9 @@ HEADERS = (
     ("来源地", 16),
     ("住校情况", 8),
     ("症状", 10),
-    ("返校审批", 18),
-    ("报到情况", 20),
-    ("备注", 22),
+    ("返校审批", 24),
+    ("报到情况", 26),
+    ("备注", 26),
 )
 # Problem → fill; the first problem of a row in this order colours it.
 _FILLS = {
@@ -80,7 +80,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _BOLD = Font(bold=True)
 _TITLE_FONT = Font(bold=True, size=16)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WRAP = Alignment(vertical="center", wrap_text=True)
+_MIDDLE = Alignment(vertical="center")
 _LEFT = Alignment(horizontal="left")
 _FIRST_DATA_ROW = 4  # title, info line, header
 _CLASS_COLUMN = 4  # where the school-wide list puts its 班级 column
@@ -259,7 +259,7 @@ def write_class_sheet(
     for number, row in enumerate(data.rows, start=1):
         class_name = class_names.get(row.student_no) if class_names else None
         fill = _fill_for(row)
-        style = {"border": _BORDER, "alignment": _WRAP}
+        style = {"border": _BORDER, "alignment": _MIDDLE}
         if fill is not None:
             style["fill"] = fill
         values = _values(number, row, class_name)
