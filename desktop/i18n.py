@@ -21,9 +21,24 @@ log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "zh"
 
 
+_chosen: str | None = None
+
+
 def current_language() -> str:
-    """The language chosen by ``CAMPUS_CONSOLE_LANG`` (default Chinese)."""
-    return os.environ.get("CAMPUS_CONSOLE_LANG", SOURCE_LANGUAGE).split("_")[0]
+    """The language chosen by ``set_language`` or ``CAMPUS_CONSOLE_LANG``.
+
+    Read once: ``_()`` runs for every cell of a 100,000-row sheet.
+    """
+    global _chosen
+    if _chosen is None:
+        _chosen = os.environ.get("CAMPUS_CONSOLE_LANG", SOURCE_LANGUAGE).split("_")[0]
+    return _chosen
+
+
+def set_language(language: str | None) -> None:
+    """Choose the language (None: read the environment again)."""
+    global _chosen
+    _chosen = language.split("_")[0] if language else None
 
 
 @cache

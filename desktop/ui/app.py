@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, Q
 
 from desktop import paths
 from desktop.clock import Clock, SystemClock
-from desktop.i18n import _
+from desktop.i18n import _, set_language
 from desktop.services import demo as demo_service
 from desktop.services.auth import ROLE_LABELS, Actor
 from desktop.services.db import Database, open_database
@@ -282,7 +282,7 @@ def run_gui(
         lang: "zh" (default) or "en" for the user interface.
     """
     if lang:
-        os.environ["CAMPUS_CONSOLE_LANG"] = lang
+        set_language(lang)
     url = db_url or paths.default_database_url(demo=demo)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("campus-console")
