@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_decode, bench_gate
+from benchmarks import bench_decode, bench_gate, bench_import
 
 
 def main(argv: list[str]) -> int:
-    """Run the decode and gate benchmarks, each printing its own table."""
+    """Run every benchmark, each printing its own table."""
     status = bench_decode.main(argv)
     status |= bench_gate.main(argv)
+    status |= bench_import.main(argv)
     return status
 
 

@@ -6,6 +6,7 @@ so the history view can say who changed what, and when.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -84,8 +85,22 @@ def current_registration(session: Session, student: Student) -> Registration | N
 def form_of(session: Session, registration: Registration) -> RegistrationForm:
     """The form that produced ``registration`` (to prefill a modification)."""
     school = session.get(School, registration.school_id)
+    columns = {
+        _COLUMN.get(item.name, item.name): getattr(
+            registration, _COLUMN.get(item.name, item.name)
+        )
+        for item in fields(RegistrationForm)
+        if item.name != "school"
+    }
+    return form_from_columns(columns, school.name if school else "")
+
+
+def form_from_columns(
+    columns: Mapping[str, object], school_name: str
+) -> RegistrationForm:
+    """The form of a registration given as column values (bulk reads)."""
     values = {
-        item.name: getattr(registration, _COLUMN.get(item.name, item.name))
+        item.name: columns[_COLUMN.get(item.name, item.name)]
         for item in fields(RegistrationForm)
         if item.name != "school"
     }
@@ -93,7 +108,7 @@ def form_of(session: Session, registration: Registration) -> RegistrationForm:
         k: ("" if v is None and isinstance(getattr(RegistrationForm(), k), str) else v)
         for k, v in values.items()
     }
-    return RegistrationForm(school=school.name if school else "", **values)
+    return RegistrationForm(school=school_name, **values)
 
 
 def submit(
@@ -154,6 +169,19 @@ def _row(
     now: datetime,
     actor: Actor,
 ) -> Registration:
+    return Registration(
+        student_id=student.id,
+        version=version,
+        is_current=True,
+        submitted_at=now,
+        submitted_by=actor.operator_id,
+        school_id=school.id,
+        **registration_columns(form),
+    )
+
+
+def registration_columns(form: RegistrationForm) -> dict[str, object]:
+    """The Registration column values of ``form`` (all but the school)."""
     values = {
         _COLUMN.get(item.name, item.name): getattr(form, item.name)
         for item in fields(RegistrationForm)
@@ -162,26 +190,26 @@ def _row(
     for key, value in values.items():
         if value == "":
             values[key] = None
-    return Registration(
-        student_id=student.id,
-        version=version,
-        is_current=True,
-        submitted_at=now,
-        submitted_by=actor.operator_id,
-        school_id=school.id,
-        **values,
-    )
+    return values
+
+
+def student_columns(form: RegistrationForm) -> dict[str, object]:
+    """The Student column values a registration keeps in step."""
+    return {
+        "doc_type": form.doc_type,
+        "doc_number": form.doc_number,
+        "doc_tail": form.doc_number[-4:],
+        "phone": form.phone,
+        "international": bool(form.international),
+        "country": form.country or None,
+        "enrol_year": form.enrol_year,
+        "enrol_month": form.enrol_month,
+    }
 
 
 def _copy_to_student(student: Student, form: RegistrationForm) -> None:
-    student.doc_type = form.doc_type
-    student.doc_number = form.doc_number
-    student.doc_tail = form.doc_number[-4:]
-    student.phone = form.phone
-    student.international = bool(form.international)
-    student.country = form.country or None
-    student.enrol_year = form.enrol_year
-    student.enrol_month = form.enrol_month
+    for column, value in student_columns(form).items():
+        setattr(student, column, value)
 
 
 def _shown(field_name: str, value: object) -> str:
