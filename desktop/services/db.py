@@ -5,17 +5,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.models.engine import make_engine, session_factory
 
 log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or migrated; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,23 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def _make_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (
+        None,
+        "",
+        ":memory:",
+    ):
+        return
+    folder = Path(parsed.database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnavailable(
+            f"cannot create the folder of database {url}: {error.strerror}"
+        ) from error
 
 
 def alembic_config() -> Config:
@@ -54,8 +77,22 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Connect to ``url`` and, unless told not to, run the migrations."""
+    """Connect to ``url`` and, unless told not to, run the migrations.
+
+    Raises:
+        DatabaseUnavailable: the server does not answer, the file cannot be
+            created, or the schema cannot be brought up to date.
+    """
+    _make_sqlite_folder(url)
     engine = make_engine(url)
     if migrate:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except SQLAlchemyError as error:
+            engine.dispose()
+            shown = engine.url.render_as_string(hide_password=True)
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise DatabaseUnavailable(
+                f"cannot open database {shown}: {reason}"
+            ) from error
     return Database(url=url, engine=engine, sessions=session_factory(engine))
