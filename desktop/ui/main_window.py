@@ -31,6 +31,7 @@ from desktop.ui.capture import WorkerFactory
 from desktop.ui.context import ConsoleContext
 from desktop.ui.gate_page import GateDesk, GatePage
 from desktop.ui.kiosk import KioskUnlockBar
+from desktop.ui.pages import PageEnv, page_specs
 from desktop.ui.roster_page import RosterPage
 from desktop.ui.sounds import SoundPlayer, VerdictSounds
 from desktop.ui.tasks import TaskRunner, ThreadPoolRunner
@@ -113,6 +114,10 @@ class MainWindow(QMainWindow):
                 self.context.db, self.actor, self._services.runner, self
             )
             self._add_page(_("学生名单"), self.roster_page)
+        env = PageEnv(self.context, self.actor, self._services.runner, self)
+        for spec in page_specs():
+            if self.actor.may(spec.permission):
+                self._add_page(_(spec.title), spec.make(env))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
