@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop import paths
+from desktop.services.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--kiosk", action="store_true", help="start the gate in kiosk mode"
     )
+    gui.add_argument("--lang", choices=("zh", "en"), help="user interface language")
 
     demo = commands.add_parser("demo", help="fill a database with a demo school")
     _add_db(demo)
@@ -71,6 +73,48 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a code from an image or text")
     _add_db(verify)
     verify.add_argument("code", help="an image file, or the code's text")
+
+    release = commands.add_parser(
+        "release", help="release students from observation (school admins)"
+    )
+    _add_db(release)
+    release.add_argument("student_no", nargs="*", help="students to release")
+    release.add_argument("--reason", help="why (required to release or undo)")
+    release.add_argument(
+        "--eligible", action="store_true", help="list who may be released now"
+    )
+    release.add_argument(
+        "--undo", action="store_true", help="undo a release of the last day"
+    )
+
+    certificate = commands.add_parser(
+        "certificate", help="write a release certificate QR as PNG, or revoke it"
+    )
+    _add_db(certificate)
+    certificate.add_argument("student_no")
+    certificate.add_argument("--out", metavar="FILE.png")
+    certificate.add_argument("--revoke", action="store_true", help="revoke it")
+    certificate.add_argument("--reason", help="why it is revoked")
+
+    imports = commands.add_parser(
+        "import", help="import a roster, registrations or approvals"
+    )
+    _add_db(imports)
+    imports.add_argument("kind", help="roster, registrations or approvals")
+    imports.add_argument("file", help="an xlsx or csv file")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="check only, write nothing"
+    )
+    imports.add_argument(
+        "--valid-only", action="store_true", help="write the valid rows, skip the rest"
+    )
+    imports.add_argument(
+        "--errors", metavar="FILE.xlsx", help="write the rejected rows to this workbook"
+    )
+
+    template = commands.add_parser("template", help="write an import template workbook")
+    template.add_argument("kind", help="roster, registrations or approvals")
+    template.add_argument("--out", required=True, metavar="FILE.xlsx")
     return parser
 
 
@@ -98,12 +142,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scan": commands.run_scan,
         "pass": commands.run_pass,
         "verify": commands.run_verify,
+        "release": commands.run_release,
+        "certificate": commands.run_certificate,
+        "import": commands.run_import,
+        "template": commands.run_template,
     }
     try:
         return handlers[command](args)
     except (UsageError, commands.CommandError) as error:
         print(f"campus-console {command}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except DatabaseUnavailable as error:
+        print(f"campus-console {command}: {error}", file=sys.stderr)
+        return EXIT_NO
     except KeyboardInterrupt:
         return 130
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import time
 from pathlib import Path
 
@@ -18,9 +19,23 @@ from desktop.clock import BEIJING, SystemClock
 from desktop.i18n import _
 from desktop.models import GatePass, Student
 from desktop.services import demo as demo_service
+from desktop.services import release as release_service
 from desktop.services.auth import Actor, Role
+from desktop.services.certificates import (
+    CertificateState,
+    current_certificate,
+    inspect,
+    looks_like_certificate,
+)
 from desktop.services.db import Database, open_database
 from desktop.services.gate import GateResult, GateService
+from desktop.services.imports import (
+    ImportKind,
+    apply_import,
+    plan_import,
+    template_workbook,
+    write_error_workbook,
+)
 from desktop.services.issuing import current_pass, issue_pass, pass_text
 from desktop.services.keys import Keyring, load_keyring
 from desktop.services.masking import mask_name
@@ -66,6 +81,7 @@ def run_gui_command(args: argparse.Namespace) -> int:
         gate=args.gate,
         source=args.source,
         kiosk=args.kiosk,
+        lang=args.lang,
     )
 
 
@@ -204,7 +220,11 @@ def run_pass(args: argparse.Namespace) -> int:
 
 def _texts_from(code: str) -> list[str]:
     path = Path(code)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a certificate's text is no file name
+        is_file = False
+    if not is_file:
         return [code]
     import cv2  # noqa: PLC0415
 
@@ -219,8 +239,32 @@ def _texts_from(code: str) -> list[str]:
     return texts
 
 
+def describe_certificate(
+    text: str, db: Database | None, keyring: Keyring
+) -> tuple[bool, str]:
+    """Whether a certificate text is valid, and its fields and state in words.
+
+    Without a database only the signature is checked; that counts as valid.
+    """
+    if db is None:
+        report = inspect(text, keyring, None)
+    else:
+        with db.sessions() as session:
+            report = inspect(text, keyring, session)
+    state, *_info = report.summary()
+    lines = [_("解除观察电子证明：{state}").format(state=state)]
+    if report.fields is not None:
+        lines.extend(f"  {line}" for line in report.fields.lines())
+    if report.student_no is not None:
+        lines.append(_("  学号：{no}").format(no=report.student_no))
+    valid = report.state in (CertificateState.VALID, CertificateState.UNCHECKED)
+    return valid, "\n".join(lines)
+
+
 def describe_code(text: str, db: Database | None, keyring: Keyring) -> tuple[bool, str]:
     """Whether ``text`` is a valid code of ours, and a line saying so."""
+    if looks_like_certificate(text):
+        return describe_certificate(text, db, keyring)
     check = verify_pass(text, keyring)
     if not check.valid:
         reason = decide(
@@ -272,3 +316,148 @@ def run_verify(args: argparse.Namespace) -> int:
         all_valid &= valid
         print(line)
     return EXIT_OK if all_valid else EXIT_NO
+
+
+# --- release and certificate ------------------------------------------------
+
+
+def _print_refusal(refused: release_service.ReleaseRefused) -> None:
+    print(_("未解除任何学生：") + str(refused), file=sys.stderr)
+    for number, reason in refused.problems.items():
+        print(f"  {number}\t{reason}")
+
+
+def run_release(args: argparse.Namespace) -> int:
+    """``campus-console release``: list, release (all or nothing) or undo."""
+    db, keyring = _open(args)
+    clock, actor = SystemClock(), _cli_actor()
+    if args.eligible:
+        with db.sessions() as session:
+            found = release_service.eligible_students(session, clock, actor)
+        for item in found:
+            print(f"{item.student_no}\t{item.class_name}\t{item.reason}")
+        return EXIT_OK
+    if not args.student_no:
+        raise CommandError(_("请给出学号，或用 --eligible 列出可解除观察的学生"))
+    if not args.reason:
+        raise CommandError(_("请用 --reason 写明原因"))
+    try:
+        with db.sessions() as session, session.begin():
+            if args.undo:
+                for number in args.student_no:
+                    release_service.undo_release(
+                        session, clock, actor, number, args.reason
+                    )
+                done = []
+            else:
+                done = release_service.release_students(
+                    session, clock, keyring, actor, args.student_no, args.reason
+                )
+    except release_service.ReleaseRefused as refused:
+        _print_refusal(refused)
+        return EXIT_NO
+    except release_service.ReleaseError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_NO
+    if args.undo:
+        print(_("已撤回解除：{nos}").format(nos="、".join(args.student_no)))
+    for item in done:
+        print(
+            _("已解除观察：{no}，证明编号 {number}").format(
+                no=item.student_no, number=item.certificate_number
+            )
+        )
+    return EXIT_OK
+
+
+def run_certificate(args: argparse.Namespace) -> int:
+    """``campus-console certificate``: write a certificate's QR, or revoke it."""
+    db = open_database(_url(args))
+    clock, actor = SystemClock(), _cli_actor()
+    if args.revoke:
+        if not args.reason:
+            raise CommandError(_("撤销证明须用 --reason 写明原因"))
+        try:
+            with db.sessions() as session, session.begin():
+                revoked = release_service.revoke_certificate(
+                    session, clock, actor, args.student_no, args.reason
+                )
+                number = revoked.number
+        except release_service.ReleaseError as error:
+            print(str(error), file=sys.stderr)
+            return EXIT_NO
+        print(_("已撤销证明：{number}").format(number=number))
+        return EXIT_OK
+
+    if not args.out:
+        raise CommandError(_("请用 --out 指定 PNG 文件"))
+    if Path(args.out).suffix.lower() == ".pdf":
+        # TODO(certificate-pdf): PDF needs Qt printing; the console does it.
+        raise CommandError(_("PDF 证明暂请在控制台中生成；命令行只能写出 PNG"))
+    with db.sessions() as session:
+        student = session.scalars(
+            select(Student).where(Student.student_no == args.student_no)
+        ).first()
+        if student is None:
+            raise CommandError(_("查无此学号：{no}").format(no=args.student_no))
+        certificate = current_certificate(session, student.id)
+    if certificate is None or certificate.revoked_at is not None:
+        reason = _("尚未解除观察，没有电子证明") if certificate is None else ""
+        reason = reason or _("证明 {number} 已撤销").format(number=certificate.number)
+        print(f"{args.student_no}: {reason}", file=sys.stderr)
+        return EXIT_NO
+    qr_image(certificate.signed_text).save(args.out, format="PNG")
+    print(
+        _("已写出电子证明二维码：{path}（证明编号 {number}）").format(
+            path=args.out, number=certificate.number
+        )
+    )
+    return EXIT_OK
+
+
+# --- import and template ----------------------------------------------------
+
+
+def _import_kind(name: str) -> ImportKind:
+    try:
+        return ImportKind(name)
+    except ValueError:
+        kinds = "、".join(kind.value for kind in ImportKind)
+        raise CommandError(
+            _("未知的导入类型：{name}（可选 {kinds}）").format(name=name, kinds=kinds)
+        ) from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``campus-console import``: judge a file, then write it all or nothing."""
+    kind = _import_kind(args.kind)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(_("找不到文件：{path}").format(path=path))
+    db = open_database(_url(args))
+    clock, actor = SystemClock(), _cli_actor()
+    with db.sessions() as session, session.begin():
+        plan = plan_import(session, actor, kind, path, clock=clock)
+        print(plan.summary())
+        for problem in plan.problems:
+            print(f"  {problem.message()}")
+        if args.errors and (plan.rejected_rows or plan.file_problems):
+            write_error_workbook(plan, args.errors)
+            print(_("未通过的行已写入：{path}").format(path=args.errors))
+        if args.dry_run:
+            print(_("仅检查，未写入任何数据"))
+            return EXIT_OK if plan.ok else EXIT_NO
+        if plan.file_problems or not (plan.ok or args.valid_only):
+            print(_("文件有问题，未导入任何数据"))
+            return EXIT_NO
+        result = apply_import(session, clock, actor, plan, valid_only=args.valid_only)
+    print(_("已导入：{summary}").format(summary=result.summary()))
+    return EXIT_OK
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """``campus-console template``: write the template workbook of a kind."""
+    kind = _import_kind(args.kind)
+    path = template_workbook(kind, args.out)
+    print(_("已写出模板：{path}").format(path=path))
+    return EXIT_OK

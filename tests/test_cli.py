@@ -207,3 +207,25 @@ def test_scan_video_gives_the_same_decisions(
     decisions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
     assert [d["verdict"] for d in decisions] == [e["verdict"] for e in expected]
+
+
+def test_database_in_a_new_folder_is_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'there.sqlite3'}"
+
+    assert main(["demo", "--db", url, "--students", "30"]) == 0
+
+
+def test_unreachable_database_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Port 1 on loopback: nothing listens there, the refusal is immediate.
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+
+    code = main(["scan", "--db", url, "--source", "0", "--gate", "东门"])
+
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert "cannot open database" in err and "127.0.0.1:1" in err

@@ -54,7 +54,9 @@ class Permission(enum.StrEnum):
     IMPORT = "import"
     APPROVE = "approval.manage"
     RELEASE = "release"
+    HEALTH_RECORD = "health.record"
     OPERATORS = "operators.manage"
+    AUDIT = "audit.view"  # the audit log: school admins only
     DEMO = "demo"
 
 
@@ -66,6 +68,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.PASS_ISSUE,
             Permission.REGISTER,
             Permission.IMPORT,
+            Permission.HEALTH_RECORD,
         }
     ),
     Role.COLLEGE_ADMIN: frozenset(
@@ -75,6 +78,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.GATE_LOOKUP,
             Permission.REGISTER,
             Permission.IMPORT,
+            Permission.HEALTH_RECORD,
         }
     ),
     Role.SCHOOL_ADMIN: frozenset(Permission),

@@ -187,7 +187,7 @@ def _operators(
 
 
 def _structure(
-    session: Session,
+    session: Session, classes_per_college: int = CLASSES_PER_COLLEGE
 ) -> tuple[School, list[College], list[SchoolClass], dict[str, Major]]:
     institution = institution_by_name(DEMO_SCHOOL)
     assert institution is not None, "demo school missing from the official list"
@@ -205,7 +205,7 @@ def _structure(
         colleges.append(college)
         majors = [Major(college=college, name=name) for name in major_names]
         session.add_all(majors)
-        for number in range(1, CLASSES_PER_COLLEGE + 1):
+        for number in range(1, classes_per_college + 1):
             year = 2018 + number % 3
             head = _name(random.Random(college_name + str(number))) + "老师"
             school_class = SchoolClass(
@@ -402,12 +402,13 @@ def build_demo(
     *,
     students: int = 2000,
     seed: int = 2020,
+    classes_per_college: int = CLASSES_PER_COLLEGE,
 ) -> DemoSchool:
     """Fill an empty database with the demo school (one transaction)."""
     if not is_empty(session):
         raise ValueError("the database already holds a school; use an empty one")
     rng = random.Random(seed)
-    school, colleges, classes, major_of = _structure(session)
+    school, colleges, classes, major_of = _structure(session, classes_per_college)
     _campaign_around(session, clock)
     demo = DemoSchool(passwords=_operators(session, clock, colleges, classes))
 

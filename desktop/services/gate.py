@@ -1,7 +1,11 @@
 """The gate use case: a decoded text in, a recorded verdict out.
 
 The signature is checked offline first; only a valid pass costs database
-reads. Every scan is kept (``GateScan``) with its verdict and reasons; an
+reads. A release certificate shown at the gate is recognised by its header,
+checked (signature, then revocation) and refused with words saying what it
+is; the parsed certificate travels with the result for the screen.
+
+Every scan is kept (``GateScan``) with its verdict and reasons; an
 admit inserts the check-in under a unique constraint inside a savepoint, so
 two gates that admit the same student at once record one check-in and the
 slower one reports "already checked in".
@@ -36,6 +40,11 @@ from desktop.models import (
 )
 from desktop.services import audit
 from desktop.services.auth import Actor, Permission
+from desktop.services.certificates import (
+    CertificateReport,
+    inspect,
+    looks_like_certificate,
+)
 from desktop.services.db import Database
 from desktop.services.keys import Keyring
 from desktop.services.masking import mask_document
@@ -50,6 +59,7 @@ from desktop.services.verdict import (
     Verdict,
     admitted,
     already_checked_in,
+    certificate_decision,
     decide,
 )
 
@@ -76,6 +86,7 @@ class GateResult:
         ms: decoded text to recorded verdict, in milliseconds.
         scan_id: the ``GateScan`` row.
         check_in_recorded: whether this scan created the check-in.
+        certificate: the release certificate read, when one was shown.
     """
 
     verdict: Verdict
@@ -90,10 +101,15 @@ class GateResult:
     ms: float
     scan_id: int
     check_in_recorded: bool
+    certificate: CertificateReport | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The ``scan --json`` object (DESIGN section 9)."""
-        return {
+        """The ``scan --json`` object (DESIGN section 9).
+
+        A certificate scan adds ``certificate``: its state and, when the
+        signature held, its number and release day.
+        """
+        line: dict[str, object] = {
             "time": self.scanned_at.astimezone(BEIJING).isoformat(timespec="seconds"),
             "gate": self.gate,
             "kind": self.kind,
@@ -102,6 +118,14 @@ class GateResult:
             "student_no": self.student_no,
             "ms": round(self.ms, 2),
         }
+        if self.certificate is not None:
+            fields = self.certificate.fields
+            line["certificate"] = {
+                "state": self.certificate.state.value,
+                "number": fields.number if fields else None,
+                "released_on": fields.released_on.isoformat() if fields else None,
+            }
+        return line
 
 
 @dataclass(frozen=True)
@@ -238,6 +262,8 @@ class GateService:
         """
         started = time.perf_counter()
         text = text.strip()[:MAX_TEXT]
+        if looks_like_certificate(text):
+            return self._handle_certificate(started, text, source)
         check = verify_pass(text, self._keyring)
         scan = _ScanInput(
             check=check,
@@ -260,6 +286,44 @@ class GateService:
             check=None, kind="manual", source="manual", digest="", serial=None
         )
         return self._decide(started, scan, partial(_by_id, student_id=student_id))
+
+    def _handle_certificate(self, started: float, text: str, source: str) -> GateResult:
+        """Refuse a release certificate, saying what it is and whether valid."""
+        scan = _ScanInput(
+            check=None,
+            kind="certificate",
+            source=source,
+            digest=code_digest(text),
+            serial=None,
+        )
+        with self._db.sessions() as session, session.begin():
+            now = self._clock.now()
+            report = inspect(text, self._keyring, session)
+            decision = certificate_decision(report)
+            student = None
+            if report.student_no is not None:
+                student = session.scalars(
+                    select(Student).where(Student.student_no == report.student_no)
+                ).first()
+            row = self._record_scan(session, scan, decision, student, now)
+
+        ms = (time.perf_counter() - started) * 1000
+        log.info("gate %s: certificate %s (%.1f ms)", self.gate, report.state, ms)
+        return GateResult(
+            verdict=decision.verdict,
+            reasons=decision.reasons,
+            kind=scan.kind,
+            student_no=report.student_no,
+            student_name=None,
+            class_name=None,
+            masked_document=None,
+            scanned_at=now,
+            gate=self.gate,
+            ms=ms,
+            scan_id=row.id,
+            check_in_recorded=False,
+            certificate=report,
+        )
 
     def find_students(self, query: str, limit: int = 20) -> list[StudentMatch]:
         """Students matching a number prefix, a name or a document's last digits."""

@@ -30,6 +30,15 @@ class CampaignSettings:
             seconds is one scan.
         observation_days: days of observation before release.
         fever_threshold: a temperature at or above this is abnormal.
+        symptoms_abnormal: whether any declared symptom makes a punch-in
+            abnormal (sending the student back to the start).
+        daily_punch_in_required: whether release needs a punch-in on every
+            day of the observation period.
+        replay_run_days: this many days running with the same temperature,
+            or the same submission minute, flag reports as replayed.
+        undo_window_hours: a release may be undone this long afterwards.
+        issuing_office: the office that signs certificates, written after
+            the school's name (签发单位).
     """
 
     campaign_start: date = date(2020, 3, 13)
@@ -39,6 +48,11 @@ class CampaignSettings:
     repeat_window_seconds: float = 4.0
     observation_days: int = 14
     fever_threshold: float = 37.3
+    symptoms_abnormal: bool = True
+    daily_punch_in_required: bool = True
+    replay_run_days: int = 5
+    undo_window_hours: float = 24.0
+    issuing_office: str = "研究生工作处"
 
 
 def _to_json(value: Any) -> str:

@@ -10,6 +10,10 @@ this module only applies the notice's rules, in this order:
 3. approved date not reached: not yet;
 4. already checked in: already, saying when and at which gate;
 5. otherwise admit.
+
+A release certificate shown instead of a pass is refused with words that
+say what it is, whether it is valid, revoked or forged, and what it says
+(``certificate_decision``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from datetime import date, datetime
 
 from desktop.clock import BEIJING
 from desktop.i18n import _
+from desktop.services.certificates import CertificateReport
 from desktop.services.passes import PassCheck, PassProblem
 
 
@@ -190,3 +195,8 @@ def already_checked_in(when: datetime, gate: str | None) -> Decision:
         day=_format_day(local), time=local.strftime("%H:%M"), gate=gate or ""
     )
     return Decision(Verdict.ALREADY, (reason,))
+
+
+def certificate_decision(report: CertificateReport) -> Decision:
+    """The decision for a release certificate shown where a pass is due."""
+    return _refuse(_("这是解除观察电子证明，不是报到二维码"), *report.summary())

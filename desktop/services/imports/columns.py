@@ -23,12 +23,14 @@ class ImportKind(enum.StrEnum):
     ROSTER = "roster"
     REGISTRATIONS = "registrations"
     APPROVALS = "approvals"
+    HEALTH = "health"
 
 
 KIND_LABELS = {
     ImportKind.ROSTER: N_("应登记名单"),
     ImportKind.REGISTRATIONS: N_("登记信息"),
     ImportKind.APPROVALS: N_("返校审批"),
+    ImportKind.HEALTH: N_("健康打卡"),
 }
 
 ERROR_HEADER = N_("错误原因")
@@ -374,10 +376,53 @@ APPROVAL_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+HEALTH_COLUMNS: tuple[Column, ...] = (
+    STUDENT_NO,
+    Column(
+        "day",
+        N_("打卡日期"),
+        ("日期", "填报日期", "打卡日", "date", "day", "reportdate"),
+        example="2020-03-25",
+        width=14,
+    ),
+    Column(
+        "temperature",
+        N_("体温"),
+        ("体温(℃)", "体温(°C)", "温度", "temperature", "temp", "bodytemperature"),
+        example=36.5,
+        width=8,
+    ),
+    Column(
+        "symptoms",
+        N_("症状"),
+        ("有无症状", "身体症状", "symptoms", "symptom"),
+        required=False,
+        example="无",
+        width=16,
+    ),
+    Column(
+        "note",
+        N_("备注"),
+        ("说明", "note", "notes", "remark", "remarks"),
+        required=False,
+        width=24,
+    ),
+    Column(
+        "reported_at",
+        N_("提交时间"),
+        ("填报时间", "打卡时间", "submittedat", "submitted", "reportedat", "time"),
+        required=False,
+        example="2020-03-25 07:45",
+        width=18,
+    ),
+)
+
+
 COLUMNS = {
     ImportKind.ROSTER: ROSTER_COLUMNS,
     ImportKind.REGISTRATIONS: REGISTRATION_COLUMNS,
     ImportKind.APPROVALS: APPROVAL_COLUMNS,
+    ImportKind.HEALTH: HEALTH_COLUMNS,
 }
 
 SATISFIERS = {ImportKind.REGISTRATIONS: ENROL_SATISFIERS}

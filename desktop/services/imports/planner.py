@@ -20,7 +20,7 @@ from desktop.clock import Clock, SystemClock, today
 from desktop.i18n import _
 from desktop.services import audit
 from desktop.services.auth import Actor, Permission
-from desktop.services.imports import approvals, registrations, roster
+from desktop.services.imports import approvals, health, registrations, roster
 from desktop.services.imports.columns import (
     COLUMNS,
     KIND_LABELS,
@@ -63,11 +63,13 @@ _PLANNERS = {
     ImportKind.ROSTER: roster.RosterRows,
     ImportKind.REGISTRATIONS: registrations.RegistrationRows,
     ImportKind.APPROVALS: approvals.ApprovalRows,
+    ImportKind.HEALTH: health.HealthRows,
 }
 _WRITERS = {
     ImportKind.ROSTER: roster.write,
     ImportKind.REGISTRATIONS: registrations.write,
     ImportKind.APPROVALS: approvals.write,
+    ImportKind.HEALTH: health.write,
 }
 
 

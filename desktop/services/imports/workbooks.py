@@ -73,7 +73,7 @@ def template_workbook(kind: ImportKind | str, path: Path | str) -> Path:
             column.width, len(column.label) * 2 + 2
         )
         example = column.example
-        if column.key == "arrival_date" or column.key == "approved_from":
+        if column.key in ("arrival_date", "approved_from", "day"):
             example = date.fromisoformat(str(example)) if example else None
         cell = sheet.cell(row=2, column=index)
         _put(cell, example if example != "" else None)
