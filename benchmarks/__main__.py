@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_decode, bench_gate, bench_import
+from benchmarks import bench_decode, bench_gate, bench_import, bench_roster
 
 
 def main(argv: list[str]) -> int:
@@ -12,6 +12,7 @@ def main(argv: list[str]) -> int:
     status = bench_decode.main(argv)
     status |= bench_gate.main(argv)
     status |= bench_import.main(argv)
+    status |= bench_roster.main(argv)
     return status
 
 
