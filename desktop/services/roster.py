@@ -16,19 +16,23 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Exists,
     Row,
     Select,
-    Subquery,
     and_,
+    cast,
     exists,
     false,
     func,
     or_,
     select,
+    true,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
+from desktop.clock import Clock, SystemClock, today
 from desktop.models import (
     CheckIn,
     College,
@@ -37,8 +41,11 @@ from desktop.models import (
     SchoolClass,
     Student,
 )
+from desktop.models.base import UtcDateTime
+from desktop.services.approvals import Flag, FlagFacts, flags
 from desktop.services.auth import Actor, Permission, Role
 from desktop.services.masking import mask_document
+from desktop.services.settings import CampaignSettings, load_settings
 
 MAX_PAGE = 1000
 _DOC_TAIL = re.compile(r"^\d{3}[\dXx]$")
@@ -64,6 +71,7 @@ class RosterQuery:
         checked_in: checked in (True) or not (False).
         search: a student-number prefix, a name fragment, or the last four
             characters of the document number.
+        flag: only students with this flag (late, arrived unapproved).
     """
 
     college_id: int | None = None
@@ -72,6 +80,7 @@ class RosterQuery:
     approval: ApprovalFilter | None = None
     checked_in: bool | None = None
     search: str = ""
+    flag: Flag | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,8 @@ class RosterRow:
         checked_in_at: when the student checked in, if they did.
         gate: where they checked in.
         masked_document: the document number, masked.
+        flags: what the console flags about the student (see
+            :func:`desktop.services.approvals.flags`).
     """
 
     student_no: str
@@ -103,6 +114,7 @@ class RosterRow:
     checked_in_at: datetime | None
     gate: str | None
     masked_document: str
+    flags: frozenset[Flag] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,26 +135,66 @@ class CollegeOption:
     classes: tuple[ClassOption, ...]
 
 
-def _current_approval() -> Subquery:
-    """Each student's live approvals ranked newest first (rank 1 counts)."""
-    ranked = select(
-        ReturnApproval.student_id,
-        ReturnApproval.kind,
-        ReturnApproval.approved_from,
-        func.row_number()
-        .over(
-            partition_by=ReturnApproval.student_id,
-            order_by=(ReturnApproval.approved_at.desc(), ReturnApproval.id.desc()),
+@dataclass(frozen=True)
+class _Context:
+    """What one roster statement needs besides the query itself."""
+
+    settings: CampaignSettings
+    today: date
+    dialect: str
+
+
+def _context(session: Session, clock: Clock | None) -> _Context:
+    return _Context(
+        settings=load_settings(session),
+        today=today(clock or SystemClock()),
+        dialect=session.get_bind().dialect.name,
+    )
+
+
+# Per-student facts as correlated subqueries: each is one indexed look-up
+# for the row at hand, so a filter costs nothing when it is not used and
+# the page query never aggregates the whole table.
+
+
+def _approval_column(column: Any) -> Any:
+    """The student's current (newest live) approval's ``column``."""
+    return (
+        select(column)
+        .where(
+            ReturnApproval.student_id == Student.id,
+            ReturnApproval.revoked_at.is_(None),
         )
-        .label("rank"),
-    ).where(ReturnApproval.revoked_at.is_(None))
-    return ranked.subquery("ranked_approval")
+        .order_by(ReturnApproval.approved_at.desc(), ReturnApproval.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _current_registration_column(column: Any) -> Any:
+    return (
+        select(column)
+        .where(Registration.student_id == Student.id, Registration.is_current)
+        .scalar_subquery()
+    )
+
+
+def _first_registered_at() -> Any:
+    return (
+        select(func.min(Registration.submitted_at))
+        .where(Registration.student_id == Student.id)
+        .scalar_subquery()
+    )
 
 
 def _registered_clause() -> Exists:
     return exists().where(
         Registration.student_id == Student.id, Registration.is_current
     )
+
+
+def _checked_in_clause() -> Exists:
+    return exists().where(CheckIn.student_id == Student.id)
 
 
 def _scope(statement: Select, actor: Actor) -> Select:
@@ -159,19 +211,59 @@ def _scope(statement: Select, actor: Actor) -> Select:
     return statement.where(false())
 
 
-def _search_clause(text: str) -> ColumnElement[bool] | None:
+def _number_prefix(text: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        # SQLite's LIKE ignores case and so cannot use the index; a range
+        # over the binary collation can. U+10FFFF sorts after any text.
+        return and_(
+            Student.student_no >= text, Student.student_no < text + "\U0010ffff"
+        )
+    return Student.student_no.startswith(text, autoescape=True)
+
+
+def _search_clause(text: str, dialect: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
         return None
     if text.isdigit() or _DOC_TAIL.match(text):
-        clauses = [Student.student_no.startswith(text, autoescape=True)]
+        clauses = [_number_prefix(text, dialect)]
         if _DOC_TAIL.match(text):
             clauses.append(Student.doc_tail == text.upper())
         return or_(*clauses)
     return Student.name.contains(text, autoescape=True)
 
 
-def _filtered(statement: Select, query: RosterQuery, approval: Subquery) -> Select:
+def _beijing_day(moment: Any, dialect: str) -> ColumnElement[Any]:
+    """The Beijing calendar day of a stored UTC timestamp, in SQL."""
+    if dialect == "sqlite":
+        return func.date(moment, "+8 hours")
+    return cast(func.timezone("Asia/Shanghai", moment), Date)
+
+
+def _flag_clause(flag: Flag, context: _Context) -> ColumnElement[bool]:
+    """SQL twin of :func:`desktop.services.approvals.flags` for one flag."""
+    kind = _approval_column(ReturnApproval.kind)
+    approved_from = _approval_column(ReturnApproval.approved_from)
+    if flag is Flag.ARRIVED_UNAPPROVED:
+        return and_(
+            _current_registration_column(Registration.left_beijing) == true(),
+            _current_registration_column(Registration.arrival_date) <= context.today,
+            kind.is_(None),
+        )
+    deadline = context.settings.registration_deadline
+    first_at = _first_registered_at()
+    registered_on = _beijing_day(first_at, context.dialect)
+    early_approval = and_(approved_from.is_not(None), approved_from < deadline)
+    return and_(
+        first_at.is_not(None),
+        or_(
+            and_(early_approval, registered_on >= approved_from),
+            and_(~early_approval, registered_on > deadline),
+        ),
+    )
+
+
+def _filtered(statement: Select, query: RosterQuery, context: _Context) -> Select:
     conditions = []
     if query.college_id is not None:
         conditions.append(SchoolClass.college_id == query.college_id)
@@ -180,86 +272,174 @@ def _filtered(statement: Select, query: RosterQuery, approval: Subquery) -> Sele
     if query.registered is not None:
         registered = _registered_clause()
         conditions.append(registered if query.registered else ~registered)
-    if query.approval is ApprovalFilter.NONE:
-        conditions.append(approval.c.kind.is_(None))
-    elif query.approval is not None:
-        conditions.append(approval.c.kind == query.approval.value)
+    wanted = None if query.approval is None else ApprovalFilter(query.approval)
+    if wanted is ApprovalFilter.NONE:
+        conditions.append(_approval_column(ReturnApproval.kind).is_(None))
+    elif wanted is not None:
+        conditions.append(_approval_column(ReturnApproval.kind) == wanted.value)
     if query.checked_in is not None:
-        conditions.append(
-            CheckIn.id.is_not(None) if query.checked_in else CheckIn.id.is_(None)
-        )
-    search = _search_clause(query.search)
+        checked_in = _checked_in_clause()
+        conditions.append(checked_in if query.checked_in else ~checked_in)
+    if query.flag is not None:
+        conditions.append(_flag_clause(Flag(query.flag), context))
+    search = _search_clause(query.search, context.dialect)
     if search is not None:
         conditions.append(search)
     return statement.where(and_(*conditions)) if conditions else statement
 
 
-def _joined(statement: Select, approval: Subquery) -> Select:
-    return (
-        statement.join(SchoolClass, Student.class_id == SchoolClass.id)
-        .join(College, SchoolClass.college_id == College.id)
-        .outerjoin(
-            approval,
-            and_(approval.c.student_id == Student.id, approval.c.rank == 1),
-        )
-        .outerjoin(CheckIn, CheckIn.student_id == Student.id)
+def _matching(
+    statement: Select, actor: Actor, query: RosterQuery, context: _Context
+) -> Select:
+    statement = statement.select_from(Student).join(
+        SchoolClass, Student.class_id == SchoolClass.id
     )
+    return _filtered(_scope(statement, actor), query, context)
 
 
-def count(session: Session, actor: Actor, query: RosterQuery) -> int:
-    """How many students match ``query`` within the actor's scope."""
-    approval = _current_approval()
-    statement = _joined(select(func.count(Student.id)).select_from(Student), approval)
-    statement = _filtered(_scope(statement, actor), query, approval)
+def count(
+    session: Session, actor: Actor, query: RosterQuery, *, clock: Clock | None = None
+) -> int:
+    """How many students match ``query`` within the actor's scope.
+
+    ``clock`` gives today's date for the arrival flag (default: wall clock).
+    """
+    context = _context(session, clock)
+    statement = _matching(select(func.count(Student.id)), actor, query, context)
     return session.scalar(statement) or 0
 
 
 def fetch_page(
-    session: Session, actor: Actor, query: RosterQuery, offset: int, limit: int
+    session: Session,
+    actor: Actor,
+    query: RosterQuery,
+    offset: int,
+    limit: int,
+    *,
+    clock: Clock | None = None,
 ) -> list[RosterRow]:
     """One page of matching students, ordered by student number.
+
+    Two steps: the page's students are found on the student table alone
+    (scope and filters, in student-number order), then their details are
+    read for those students only, a handful of indexed queries per page
+    whatever the size of the school.
 
     Raises:
         PermissionDenied: when the actor's role has no roster.
     """
-    approval = _current_approval()
-    statement = select(
-        Student.student_no,
-        Student.name,
-        Student.gender,
-        Student.doc_number,
-        SchoolClass.name,
-        College.name,
-        _registered_clause().label("registered"),
-        approval.c.kind,
-        approval.c.approved_from,
-        CheckIn.checked_in_at,
-        CheckIn.gate,
-    ).select_from(Student)
-    statement = _filtered(_scope(_joined(statement, approval), actor), query, approval)
-    statement = (
-        statement.order_by(Student.student_no)
+    context = _context(session, clock)
+    page = _matching(select(Student.id), actor, query, context)
+    page = (
+        page.order_by(Student.student_no)
         .offset(max(0, offset))
         .limit(max(0, min(limit, MAX_PAGE)))
     )
-    return [_row(values) for values in session.execute(statement)]
+    ids = list(session.scalars(page))
+    if not ids:
+        return []
+    return _details(session, ids, context)
 
 
-def _row(values: Row[Any]) -> RosterRow:
-    (number, name, gender, document, class_name, college_name) = values[:6]
-    (registered, kind, approved_from, checked_in_at, gate) = values[6:]
+def _by_student(session: Session, statement: Select) -> dict[int, Row[Any]]:
+    return {row.student_id: row for row in session.execute(statement)}
+
+
+def _details(session: Session, ids: list[int], context: _Context) -> list[RosterRow]:
+    students = session.execute(
+        select(
+            Student.id,
+            Student.student_no,
+            Student.name,
+            Student.gender,
+            Student.doc_number,
+            SchoolClass.name.label("class_name"),
+            College.name.label("college_name"),
+        )
+        .join(SchoolClass, Student.class_id == SchoolClass.id)
+        .join(College, SchoolClass.college_id == College.id)
+        .where(Student.id.in_(ids))
+        .order_by(Student.student_no)
+    ).all()
+    registrations = _by_student(
+        session,
+        select(
+            Registration.student_id,
+            Registration.left_beijing,
+            Registration.arrival_date,
+        ).where(Registration.student_id.in_(ids), Registration.is_current),
+    )
+    first_at = {
+        row.student_id: row.first_at
+        for row in session.execute(
+            select(
+                Registration.student_id,
+                type_coerce(func.min(Registration.submitted_at), UtcDateTime).label(
+                    "first_at"
+                ),
+            )
+            .where(Registration.student_id.in_(ids))
+            .group_by(Registration.student_id)
+        )
+    }
+    approvals: dict[int, Row[Any]] = {}
+    for row in session.execute(
+        select(
+            ReturnApproval.student_id,
+            ReturnApproval.kind,
+            ReturnApproval.approved_from,
+        )
+        .where(ReturnApproval.student_id.in_(ids), ReturnApproval.revoked_at.is_(None))
+        .order_by(ReturnApproval.approved_at, ReturnApproval.id)
+    ):
+        approvals[row.student_id] = row  # the newest one stays
+    check_ins = _by_student(
+        session,
+        select(CheckIn.student_id, CheckIn.checked_in_at, CheckIn.gate).where(
+            CheckIn.student_id.in_(ids)
+        ),
+    )
+    return [
+        _row(
+            student,
+            registrations.get(student.id),
+            first_at.get(student.id),
+            approvals.get(student.id),
+            check_ins.get(student.id),
+            context,
+        )
+        for student in students
+    ]
+
+
+def _row(
+    student: Row[Any],
+    registration: Row[Any] | None,
+    first_at: datetime | None,
+    approval: Row[Any] | None,
+    check_in: Row[Any] | None,
+    context: _Context,
+) -> RosterRow:
+    facts = FlagFacts(
+        first_registered_at=first_at,
+        approval_kind=approval.kind if approval else None,
+        approved_from=approval.approved_from if approval else None,
+        left_beijing=registration.left_beijing if registration else None,
+        arrival_date=registration.arrival_date if registration else None,
+    )
     return RosterRow(
-        student_no=number,
-        name=name,
-        gender=gender,
-        class_name=class_name,
-        college_name=college_name,
-        registered=bool(registered),
-        approval=kind,
-        approved_from=approved_from,
-        checked_in_at=checked_in_at,
-        gate=gate,
-        masked_document=mask_document(document),
+        student_no=student.student_no,
+        name=student.name,
+        gender=student.gender,
+        class_name=student.class_name,
+        college_name=student.college_name,
+        registered=registration is not None,
+        approval=approval.kind if approval else None,
+        approved_from=approval.approved_from if approval else None,
+        checked_in_at=check_in.checked_in_at if check_in else None,
+        gate=check_in.gate if check_in else None,
+        masked_document=mask_document(student.doc_number),
+        flags=frozenset(flags(facts, context.settings, context.today)),
     )
 
 

@@ -111,7 +111,11 @@ class MainWindow(QMainWindow):
             self._add_page(_("扫码报到"), self.gate_page)
         if self.actor.may(Permission.ROSTER_VIEW):
             self.roster_page = RosterPage(
-                self.context.db, self.actor, self._services.runner, self
+                self.context.db,
+                self.actor,
+                self._services.runner,
+                self,
+                context=self.context,
             )
             self._add_page(_("学生名单"), self.roster_page)
         env = PageEnv(self.context, self.actor, self._services.runner, self)

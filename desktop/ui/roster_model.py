@@ -19,10 +19,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 
-from desktop.clock import BEIJING
+from desktop.clock import BEIJING, Clock
 from desktop.i18n import N_, _
 from desktop.services import roster
+from desktop.services.approvals import FLAG_LABELS
 from desktop.services.auth import Actor
 from desktop.services.db import Database
 from desktop.services.roster import RosterQuery, RosterRow
@@ -43,26 +45,39 @@ HEADERS = (
     N_("报到时间"),
     N_("报到校门"),
     N_("证件号码"),
+    N_("标记"),
 )
+FLAG_COLUMN = 10
+_FLAG_COLOUR = QColor("#b71c1c")
 _APPROVALS = {"campus": N_("批准返校"), "beijing_only": N_("返京不返校")}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _count_and_first_page(
-    db: Database, actor: Actor, query: RosterQuery, limit: int
+    db: Database, actor: Actor, clock: Clock | None, query: RosterQuery, limit: int
 ) -> tuple[int, list[RosterRow]]:
     with db.sessions() as session:
-        total = roster.count(session, actor, query)
-        rows = roster.fetch_page(session, actor, query, 0, limit)
+        total = roster.count(session, actor, query, clock=clock)
+        rows = roster.fetch_page(session, actor, query, 0, limit, clock=clock)
     return total, rows
 
 
 def _page(
-    db: Database, actor: Actor, query: RosterQuery, offset: int, limit: int
+    db: Database,
+    actor: Actor,
+    clock: Clock | None,
+    query: RosterQuery,
+    offset: int,
+    limit: int,
 ) -> list[RosterRow]:
     with db.sessions() as session:
-        return roster.fetch_page(session, actor, query, offset, limit)
+        return roster.fetch_page(session, actor, query, offset, limit, clock=clock)
+
+
+def flags_text(row: RosterRow) -> str:
+    """The row's flags in words, in a fixed order."""
+    return "、".join(_(FLAG_LABELS[flag]) for flag in sorted(row.flags))
 
 
 def cell_text(row: RosterRow, column: int) -> str:
@@ -91,11 +106,16 @@ def cell_text(row: RosterRow, column: int) -> str:
         return values[column]
     if column == 8:
         return row.gate or ""
+    if column == FLAG_COLUMN:
+        return flags_text(row)
     return row.masked_document
 
 
 class RosterModel(QAbstractTableModel):
     """Roster rows, fetched lazily in pages through a task runner.
+
+    Args:
+        clock: today's date for the flags (None: the wall clock).
 
     Signals:
         total_changed(int): the number of matching students is known.
@@ -106,12 +126,19 @@ class RosterModel(QAbstractTableModel):
     load_failed = Signal(str)
 
     def __init__(
-        self, db: Database, actor: Actor, runner: TaskRunner, parent: Any = None
+        self,
+        db: Database,
+        actor: Actor,
+        runner: TaskRunner,
+        parent: Any = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._actor = actor
         self._runner = runner
+        self._clock = clock
         self._query = RosterQuery()
         self._rows: list[RosterRow] = []
         self._total = 0
@@ -141,6 +168,7 @@ class RosterModel(QAbstractTableModel):
             _count_and_first_page,
             self._db,
             self._actor,
+            self._clock,
             query,
             PAGE_SIZE,
             on_result=partial(self._on_first_page_loaded, generation),
@@ -168,6 +196,8 @@ class RosterModel(QAbstractTableModel):
             return cell_text(row, index.column())
         if role == Qt.ForegroundRole and index.column() == 5 and not row.registered:
             return Qt.red
+        if role == Qt.ForegroundRole and index.column() == FLAG_COLUMN:
+            return _FLAG_COLOUR
         return None
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
@@ -184,6 +214,7 @@ class RosterModel(QAbstractTableModel):
             _page,
             self._db,
             self._actor,
+            self._clock,
             self._query,
             len(self._rows),
             PAGE_SIZE,

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from desktop.clock import FixedClock
+from desktop.clock import FixedClock, today
 from desktop.models import Operator, SchoolClass, Student
-from desktop.services import roster
-from desktop.services.auth import Actor, PermissionDenied, Role, actor_for
+from desktop.services import approvals, roster
+from desktop.services.approvals import Flag
+from desktop.services.auth import SYSTEM, Actor, PermissionDenied, Role, actor_for
 from desktop.services.db import Database, open_database
 from desktop.services.demo import build_demo
-from desktop.services.keys import load_keyring
+from desktop.services.keys import Keyring, load_keyring
 from desktop.services.masking import mask_document
 from desktop.services.roster import ApprovalFilter, RosterQuery
+from desktop.services.settings import load_settings
+from tests.helpers import Factory
 
 STUDENTS = 60
 
@@ -195,3 +199,86 @@ def test_college_and_class_filters(db: Database) -> None:
 
     assert in_college and {r.college_name for r in in_college} == {college.name}
     assert in_class and {r.class_name for r in in_class} == {school_class.name}
+
+
+# Flags (逾期登记, 未经批准抵京), read in bulk with the page.
+
+
+def _flags_one_by_one(db: Database, clock: FixedClock) -> dict[str, set[Flag]]:
+    with db.sessions() as session:
+        settings = load_settings(session)
+        return {
+            student.student_no: approvals.flags(
+                approvals.flag_facts(session, student), settings, today(clock)
+            )
+            for student in session.scalars(select(Student))
+        }
+
+
+def test_page_flags_match_the_flags_of_each_student(db: Database) -> None:
+    admin = _actor(db, "admin")
+    clock = FixedClock(datetime(2020, 3, 20, 9, 0))
+    expected = _flags_one_by_one(db, clock)
+
+    with db.sessions() as session:
+        rows = roster.fetch_page(
+            session, admin, RosterQuery(), 0, roster.MAX_PAGE, clock=clock
+        )
+
+    assert {row.student_no: set(row.flags) for row in rows} == expected
+
+
+@pytest.mark.parametrize("flag", list(Flag))
+def test_flag_filter_agrees_with_the_row_flags(db: Database, flag: Flag) -> None:
+    admin = _actor(db, "admin")
+    clock = FixedClock(datetime(2020, 3, 20, 9, 0))
+    with db.sessions() as session:
+        everyone = roster.fetch_page(
+            session, admin, RosterQuery(), 0, roster.MAX_PAGE, clock=clock
+        )
+        flagged = roster.fetch_page(
+            session, admin, RosterQuery(flag=flag), 0, roster.MAX_PAGE, clock=clock
+        )
+        total = roster.count(session, admin, RosterQuery(flag=flag), clock=clock)
+
+    expected = {row.student_no for row in everyone if flag in row.flags}
+    assert {row.student_no for row in flagged} == expected
+    assert total == len(expected)
+
+
+@pytest.fixture
+def flag_factory(db_url: str, keyring: Keyring) -> Iterator[Factory]:
+    """A factory on each engine under test (the day is computed in SQL)."""
+    database = open_database(db_url)
+    yield Factory(database, FixedClock(datetime(2020, 3, 20, 10, 0)), keyring)
+    database.dispose()
+
+
+def _flags_by_number(factory: Factory, query: RosterQuery) -> dict[str, set[Flag]]:
+    with factory.db.sessions() as session:
+        rows = roster.fetch_page(
+            session, SYSTEM, query, 0, roster.MAX_PAGE, clock=factory.clock
+        )
+    return {row.student_no: set(row.flags) for row in rows}
+
+
+def test_flags_of_each_case(flag_factory: Factory) -> None:
+    # Registered on 17 March (three days before the clock) in every case.
+    approved_later = flag_factory.student(approved_from=date(2020, 3, 19))
+    approved_earlier = flag_factory.student(approved_from=date(2020, 3, 16))
+    arrived_unapproved = flag_factory.student(approval=None)
+    unregistered = flag_factory.student(registered=False, approval=None)
+    flag_factory.clock.set(datetime(2020, 3, 31, 10, 0))
+    after_deadline = flag_factory.student(approved_from=date(2020, 4, 2))
+
+    flags_of = _flags_by_number(flag_factory, RosterQuery())
+    late = _flags_by_number(flag_factory, RosterQuery(flag=Flag.LATE))
+    arrived = _flags_by_number(flag_factory, RosterQuery(flag=Flag.ARRIVED_UNAPPROVED))
+
+    assert flags_of[approved_later.student_no] == set()
+    assert flags_of[approved_earlier.student_no] == {Flag.LATE}
+    assert flags_of[arrived_unapproved.student_no] == {Flag.ARRIVED_UNAPPROVED}
+    assert flags_of[unregistered.student_no] == set()
+    assert flags_of[after_deadline.student_no] == {Flag.LATE}
+    assert set(late) == {approved_earlier.student_no, after_deadline.student_no}
+    assert set(arrived) == {arrived_unapproved.student_no}
