@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_decode, bench_gate, bench_import, bench_roster
+from benchmarks import (
+    bench_decode,
+    bench_gate,
+    bench_import,
+    bench_roster,
+    bench_sheets,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -13,6 +19,7 @@ def main(argv: list[str]) -> int:
     status |= bench_gate.main(argv)
     status |= bench_import.main(argv)
     status |= bench_roster.main(argv)
+    status |= bench_sheets.main(argv)
     return status
 
 

@@ -20,16 +20,26 @@ from desktop.services.db import alembic_config, open_database
 from desktop.services.demo import build_demo
 from desktop.services.keys import load_keyring
 
+CLASS_SIZE = 50
+
 
 def _cache_folder(students: int) -> Path:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    return Path(tempfile.gettempdir()) / f"campus-bench-{students}-{head}"
+    name = f"campus-bench-{students}-by-{CLASS_SIZE}-{head}"
+    return Path(tempfile.gettempdir()) / name
 
 
-def school_copy(students: int, into: Path) -> tuple[str, Path]:
-    """A fresh copy of the cached school: (database URL, keys folder)."""
+def school_copy(
+    students: int, into: Path, *, rebuild: bool = False
+) -> tuple[str, Path]:
+    """A fresh copy of the cached school: (database URL, keys folder).
+
+    The school has classes of about ``CLASS_SIZE`` students, as real ones do.
+    """
     cache = _cache_folder(students)
     database = cache / "school.sqlite3"
+    if rebuild:
+        database.unlink(missing_ok=True)
     if not database.exists():
         cache.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()

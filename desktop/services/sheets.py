@@ -45,6 +45,7 @@ from desktop.services.sheet_data import (
     Totals,
     class_sheets,
 )
+from desktop.services.sheet_rows import StyledRow, create_row_sheet, style_id
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +178,9 @@ def _values(number: int, row: SheetRow, class_name: str | None) -> list[object]:
     return values
 
 
-def _fill_for(row: SheetRow) -> PatternFill | None:
-    return next((fill for key, fill in _FILLS.items() if key in row.problems), None)
+def _highlight(row: SheetRow) -> str | None:
+    """The problem whose fill colours the row, if any."""
+    return next((key for key in _FILLS if key in row.problems), None)
 
 
 def _set_up_page(sheet: WriteOnlyWorksheet, widths: Sequence[int]) -> None:
@@ -243,7 +245,7 @@ def write_class_sheet(
     With ``class_names`` (student number → class) the sheet lists students
     of many classes and gains a 班级 column.
     """
-    sheet = workbook.create_sheet(sheet_name)
+    sheet = create_row_sheet(workbook, sheet_name)
     cells = _Cells(sheet)
     columns = list(HEADERS)
     if class_names is not None:
@@ -256,14 +258,16 @@ def write_class_sheet(
         time=made_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
     )
     _write_heading(sheet, cells, info, [_(label) for label, _w in columns])
+    plain = style_id(sheet, border=_BORDER, alignment=_MIDDLE)
+    highlighted = {
+        key: style_id(sheet, border=_BORDER, alignment=_MIDDLE, fill=fill)
+        for key, fill in _FILLS.items()
+    }
     for number, row in enumerate(data.rows, start=1):
         class_name = class_names.get(row.student_no) if class_names else None
-        fill = _fill_for(row)
-        style = {"border": _BORDER, "alignment": _MIDDLE}
-        if fill is not None:
-            style["fill"] = fill
-        values = _values(number, row, class_name)
-        sheet.append([cells(value, **style) for value in values])
+        key = _highlight(row)
+        style = plain if key is None else highlighted[key]
+        sheet.append(StyledRow(_values(number, row, class_name), style))
     _write_totals(sheet, cells, data.totals)
 
 
