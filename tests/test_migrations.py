@@ -10,7 +10,7 @@ from desktop.models import Base
 from desktop.services.db import open_database, upgrade
 
 
-def test_migrated_schema_matches_models(db) -> None:  # noqa: ANN001
+def test_migrated_schema_matches_models(db) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
@@ -18,13 +18,13 @@ def test_migrated_schema_matches_models(db) -> None:  # noqa: ANN001
     assert differences == []
 
 
-def test_upgrade_is_idempotent(db) -> None:  # noqa: ANN001
+def test_upgrade_is_idempotent(db) -> None:
     upgrade(db.engine)
 
     assert set(Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
 
 
-def test_sqlite_is_tuned_for_durability(tmp_path) -> None:  # noqa: ANN001
+def test_sqlite_is_tuned_for_durability(tmp_path) -> None:
     database = open_database(f"sqlite:///{tmp_path / 'tuned.sqlite3'}")
     with database.engine.connect() as connection:
         pragmas = {

@@ -26,7 +26,7 @@ ADMIN = Actor(None, "admin", "研究生工作处", Role.SCHOOL_ADMIN)
 SETTINGS = CampaignSettings()
 
 
-def test_grant_change_and_revoke_keep_every_row(db, factory, clock) -> None:  # noqa: ANN001
+def test_grant_change_and_revoke_keep_every_row(db, factory, clock) -> None:
     made = factory.student(approval=None)
     with db.sessions() as session, session.begin():
         student = session.get(Student, made.id)
@@ -55,7 +55,7 @@ def test_grant_change_and_revoke_keep_every_row(db, factory, clock) -> None:  # 
 
 
 @pytest.mark.parametrize("role", [Role.CLASS_HEAD, Role.COLLEGE_ADMIN, Role.GATE_STAFF])
-def test_only_school_admins_approve(db, factory, clock, role) -> None:  # noqa: ANN001
+def test_only_school_admins_approve(db, factory, clock, role) -> None:
     made = factory.student(approval=None)
     actor = Actor(None, "x", "x", role)
 
@@ -70,7 +70,7 @@ def test_only_school_admins_approve(db, factory, clock, role) -> None:  # noqa: 
         )
 
 
-def test_revoke_needs_a_reason(db, factory, clock) -> None:  # noqa: ANN001
+def test_revoke_needs_a_reason(db, factory, clock) -> None:
     made = factory.student()
 
     with db.sessions() as session, pytest.raises(ValueError, match="原因"):
@@ -120,7 +120,7 @@ def test_flags(gate_facts: FlagFacts, expected: set[Flag]) -> None:
     assert flags(gate_facts, SETTINGS, today=date(2020, 3, 30)) == expected
 
 
-def test_flag_facts_from_the_database(db, factory) -> None:  # noqa: ANN001
+def test_flag_facts_from_the_database(db, factory) -> None:
     made = factory.student(approval=None)
 
     with db.sessions() as session:

@@ -22,7 +22,7 @@ COLLEGE = Actor(None, "econ", "经济学院管理员", Role.COLLEGE_ADMIN, colle
 
 
 @pytest.fixture
-def logged(db) -> None:  # noqa: ANN001
+def logged(db) -> None:
     """Five events over three days by two operators."""
     plan = [
         (datetime(2020, 3, 18, 9, 0), HEAD, "sheet.export", "class:2019级经济硕士1班"),
@@ -37,12 +37,12 @@ def logged(db) -> None:  # noqa: ANN001
             audit.record(session, clock, actor, action, target, note="试")
 
 
-def targets(db, query: AuditQuery, offset: int = 0, limit: int = 50) -> list[str]:  # noqa: ANN001
+def targets(db, query: AuditQuery, offset: int = 0, limit: int = 50) -> list[str]:
     with db.sessions() as session:
         return [r.target for r in fetch_page(session, ADMIN, query, offset, limit)]
 
 
-def test_newest_first_and_paged(db, logged) -> None:  # noqa: ANN001
+def test_newest_first_and_paged(db, logged) -> None:
     everything = targets(db, AuditQuery())
 
     assert everything[0] == "student:=cmd|calc"
@@ -65,14 +65,14 @@ def test_newest_first_and_paged(db, logged) -> None:  # noqa: ANN001
         (AuditQuery(operator="admin", action="sheet.export", target="school"), 1),
     ],
 )
-def test_filters(db, logged, query: AuditQuery, expected: int) -> None:  # noqa: ANN001
+def test_filters(db, logged, query: AuditQuery, expected: int) -> None:
     with db.sessions() as session:
         assert count(session, ADMIN, query) == expected
     assert len(targets(db, query)) == expected
 
 
 @pytest.mark.parametrize("actor", [HEAD, COLLEGE])
-def test_school_admins_only(db, logged, actor: Actor, tmp_path: Path) -> None:  # noqa: ANN001
+def test_school_admins_only(db, logged, actor: Actor, tmp_path: Path) -> None:
     with db.sessions() as session:
         with pytest.raises(PermissionDenied):
             fetch_page(session, actor, AuditQuery(), 0, 10)
@@ -90,7 +90,7 @@ def test_export_is_readable_and_audited(
     clock,
     logged,
     suffix: str,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / f"日志{suffix}"
     query = AuditQuery(operator="admin")
@@ -118,7 +118,7 @@ def test_export_is_readable_and_audited(
     assert '"rows": 3' in event.details and '"operator": "admin"' in event.details
 
 
-def test_formula_like_targets_stay_text(db, clock, logged, tmp_path: Path) -> None:  # noqa: ANN001
+def test_formula_like_targets_stay_text(db, clock, logged, tmp_path: Path) -> None:
     query = AuditQuery(action="release")
     with db.sessions() as session, session.begin():
         export(session, clock, ADMIN, query, tmp_path / "a.xlsx")
@@ -135,7 +135,7 @@ def test_formula_like_targets_stay_text(db, clock, logged, tmp_path: Path) -> No
     assert ",'=HYPERLINK(1)," in text
 
 
-def test_other_formats_are_refused(db, clock, logged, tmp_path: Path) -> None:  # noqa: ANN001
+def test_other_formats_are_refused(db, clock, logged, tmp_path: Path) -> None:
     with db.sessions() as session, pytest.raises(ValueError):
         export(session, clock, ADMIN, AuditQuery(), tmp_path / "log.txt")
 

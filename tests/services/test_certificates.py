@@ -111,13 +111,13 @@ def test_signature_covers_exactly_the_text_above_it(
 )
 def test_each_kind_of_damage_is_named(
     keyring: Keyring, genuine: str, change, problem: CertificateProblem
-) -> None:  # noqa: ANN001
+) -> None:
     assert certificates.verify(change(genuine), keyring).problem is problem
 
 
 def test_a_pass_is_named_as_a_pass_and_the_other_way_round(
     keyring: Keyring, genuine: str, factory
-) -> None:  # noqa: ANN001
+) -> None:
     pass_text = factory.student().pass_text
 
     assert certificates.verify(pass_text, keyring).problem is CertificateProblem.IS_PASS
@@ -210,7 +210,7 @@ def test_signature_has_one_spelling_only(keyring: Keyring, genuine: str) -> None
 # --- issued, scanned and revoked through the database -----------------------
 
 
-def _released_student(db, clock: FixedClock, keyring: Keyring, factory) -> str:  # noqa: ANN001
+def _released_student(db, clock: FixedClock, keyring: Keyring, factory) -> str:
     """A student checked in on 20 March, every punch-in, released 3 April."""
     start = clock.now()
     student = factory.student(checked_in_at=start)
@@ -226,7 +226,7 @@ def _released_student(db, clock: FixedClock, keyring: Keyring, factory) -> str: 
     return student.student_no
 
 
-def _certificate_text(db, student_no: str) -> str:  # noqa: ANN001
+def _certificate_text(db, student_no: str) -> str:
     with db.sessions() as session:
         student = session.scalars(
             select(Student).where(Student.student_no == student_no)
@@ -236,7 +236,7 @@ def _certificate_text(db, student_no: str) -> str:  # noqa: ANN001
         return certificate.signed_text
 
 
-def test_issued_certificate_is_valid_then_revoked(db, clock, keyring, factory) -> None:  # noqa: ANN001
+def test_issued_certificate_is_valid_then_revoked(db, clock, keyring, factory) -> None:
     number = _released_student(db, clock, keyring, factory)
     text = _certificate_text(db, number)
 
@@ -259,7 +259,7 @@ def test_issued_certificate_is_valid_then_revoked(db, clock, keyring, factory) -
     assert {"certificate.issue", "certificate.revoke", "release"} <= set(actions)
 
 
-def test_revoking_twice_says_so(db, clock, keyring, factory) -> None:  # noqa: ANN001
+def test_revoking_twice_says_so(db, clock, keyring, factory) -> None:
     number = _released_student(db, clock, keyring, factory)
     with db.sessions() as session, session.begin():
         release.revoke_certificate(session, clock, SYSTEM, number, "信息有误")
@@ -273,7 +273,7 @@ def test_revoking_twice_says_so(db, clock, keyring, factory) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("role", [Role.GATE_STAFF, Role.CLASS_HEAD, Role.COLLEGE_ADMIN])
-def test_only_school_admins_revoke(db, clock, keyring, factory, role: Role) -> None:  # noqa: ANN001
+def test_only_school_admins_revoke(db, clock, keyring, factory, role: Role) -> None:
     number = _released_student(db, clock, keyring, factory)
     actor = Actor(None, "someone", "某人", role, college_id=1)
 
@@ -282,7 +282,7 @@ def test_only_school_admins_revoke(db, clock, keyring, factory, role: Role) -> N
             release.revoke_certificate(session, clock, actor, number, "信息有误")
 
 
-def test_gate_names_a_certificate_and_its_state(db, clock, keyring, factory) -> None:  # noqa: ANN001
+def test_gate_names_a_certificate_and_its_state(db, clock, keyring, factory) -> None:
     number = _released_student(db, clock, keyring, factory)
     text = _certificate_text(db, number)
     gate = GateService(
@@ -316,7 +316,7 @@ def test_gate_names_a_certificate_and_its_state(db, clock, keyring, factory) -> 
 
 def test_offline_check_says_revocation_was_not_asked(
     db, clock, keyring, factory
-) -> None:  # noqa: ANN001
+) -> None:
     number = _released_student(db, clock, keyring, factory)
 
     report = certificates.inspect(_certificate_text(db, number), keyring, None)
@@ -325,7 +325,7 @@ def test_offline_check_says_revocation_was_not_asked(
     assert "未查询撤销状态" in report.summary()[0]
 
 
-def test_issue_needs_the_release_permission(db, clock, keyring, factory) -> None:  # noqa: ANN001
+def test_issue_needs_the_release_permission(db, clock, keyring, factory) -> None:
     student = factory.student(checked_in_at=clock.now() - timedelta(days=20))
     head = Actor(None, "head", "王老师", Role.CLASS_HEAD)
 

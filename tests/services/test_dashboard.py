@@ -43,7 +43,7 @@ def report(student_id: int, day: date, temperature: float) -> HealthReport:
 
 
 @pytest.fixture
-def school(db, factory):  # noqa: ANN001, ANN201
+def school(db, factory):
     """Six students; today is 20 March 2020, 10:00 in Beijing."""
     made = {
         "a": factory.student(checked_in_at=at(20, 8, 30), gate="东门"),
@@ -75,7 +75,7 @@ def school(db, factory):  # noqa: ANN001, ANN201
     return made
 
 
-def test_counts_at_a_glance(db, clock, school) -> None:  # noqa: ANN001
+def test_counts_at_a_glance(db, clock, school) -> None:
     with db.sessions() as session:
         found = dashboard(session, clock, ADMIN)
 
@@ -89,7 +89,7 @@ def test_counts_at_a_glance(db, clock, school) -> None:  # noqa: ANN001
     assert sum(found.per_hour) == 2 and len(found.per_hour) == 24
 
 
-def test_gates_count_each_student_once(db, clock, school) -> None:  # noqa: ANN001
+def test_gates_count_each_student_once(db, clock, school) -> None:
     with db.sessions() as session:
         gates = {g.gate: g for g in dashboard(session, clock, ADMIN).gates}
 
@@ -103,7 +103,7 @@ def test_gates_count_each_student_once(db, clock, school) -> None:  # noqa: ANN0
     assert east.unknown_today == 1
 
 
-def test_scope_limits_every_count(db, clock, school) -> None:  # noqa: ANN001
+def test_scope_limits_every_count(db, clock, school) -> None:
     stranger = Actor(999, "head2", "李老师", Role.CLASS_HEAD)
 
     with db.sessions() as session:
@@ -114,14 +114,14 @@ def test_scope_limits_every_count(db, clock, school) -> None:  # noqa: ANN001
     assert (found.under_observation, found.released, found.abnormal_today) == (0, 0, 0)
 
 
-def test_gate_staff_see_no_dashboard(db, clock, school) -> None:  # noqa: ANN001
+def test_gate_staff_see_no_dashboard(db, clock, school) -> None:
     gate = Actor(None, "gate", "东门门岗", Role.GATE_STAFF)
 
     with db.sessions() as session, pytest.raises(PermissionDenied):
         dashboard(session, clock, gate)
 
 
-def test_empty_school(db, clock) -> None:  # noqa: ANN001
+def test_empty_school(db, clock) -> None:
     with db.sessions() as session:
         found = dashboard(session, clock, ADMIN)
 

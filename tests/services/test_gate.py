@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from desktop.clock import BEIJING
+from desktop.clock import BEIJING, FixedClock
 from desktop.models import AuditEvent, CheckIn, GateScan, Observation
-from desktop.clock import FixedClock
 from desktop.services.auth import (
     Actor,
     PermissionDenied,
@@ -26,7 +25,7 @@ from desktop.services.verdict import Verdict
 
 
 @pytest.fixture
-def gate_actor(db) -> Actor:  # noqa: ANN001
+def gate_actor(db) -> Actor:
     """A real gate operator (audit rows and check-ins point at it)."""
     with db.sessions() as session, session.begin():
         operator = create_operator(
@@ -40,17 +39,17 @@ def gate_actor(db) -> Actor:  # noqa: ANN001
         return actor_for(operator, "gate-pc-1")
 
 
-def count(db, model) -> int:  # noqa: ANN001
+def count(db, model) -> int:
     with db.sessions() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.fixture
-def gate(db, keyring, clock, gate_actor) -> GateService:  # noqa: ANN001
+def gate(db, keyring, clock, gate_actor) -> GateService:
     return GateService(db, keyring, clock, gate_actor, "东门")
 
 
-def test_admit_records_one_check_in_with_audit(gate, factory, db) -> None:  # noqa: ANN001
+def test_admit_records_one_check_in_with_audit(gate, factory, db) -> None:
     student = factory.student()
 
     result = gate.handle(student.pass_text)
@@ -69,7 +68,7 @@ def test_admit_records_one_check_in_with_audit(gate, factory, db) -> None:  # no
         assert (event.operator_login, event.workstation) == ("gate", "gate-pc-1")
 
 
-def test_second_scan_says_already_with_time_and_gate(gate, factory, db, clock) -> None:  # noqa: ANN001
+def test_second_scan_says_already_with_time_and_gate(gate, factory, db, clock) -> None:
     student = factory.student()
     gate.handle(student.pass_text)
     clock.advance(minutes=30)
@@ -83,7 +82,7 @@ def test_second_scan_says_already_with_time_and_gate(gate, factory, db, clock) -
     assert count(db, GateScan) == 2
 
 
-def test_every_scan_is_kept_with_reasons_but_not_the_code(gate, factory, db) -> None:  # noqa: ANN001
+def test_every_scan_is_kept_with_reasons_but_not_the_code(gate, factory, db) -> None:
     refused = factory.student(registered=False)
 
     gate.handle(refused.pass_text)
@@ -110,14 +109,14 @@ def test_every_scan_is_kept_with_reasons_but_not_the_code(gate, factory, db) -> 
         ({"abroad": True}, Verdict.ADMIT),
     ],
 )
-def test_student_state_reaches_the_verdict(gate, factory, db, state, verdict) -> None:  # noqa: ANN001
+def test_student_state_reaches_the_verdict(gate, factory, db, state, verdict) -> None:
     student = factory.student(**state)
 
     assert gate.handle(student.pass_text).verdict is verdict
     assert count(db, CheckIn) == (1 if verdict is Verdict.ADMIT else 0)
 
 
-def test_not_yet_then_admitted_when_the_day_comes(gate, factory, clock) -> None:  # noqa: ANN001
+def test_not_yet_then_admitted_when_the_day_comes(gate, factory, clock) -> None:
     student = factory.student(approved_from=clock.now().date() + timedelta(days=2))
 
     assert gate.handle(student.pass_text).verdict is Verdict.NOT_YET
@@ -125,7 +124,7 @@ def test_not_yet_then_admitted_when_the_day_comes(gate, factory, clock) -> None:
     assert gate.handle(student.pass_text).verdict is Verdict.ADMIT
 
 
-def test_reissued_pass_revokes_the_old_one(gate, factory, db, keyring, clock) -> None:  # noqa: ANN001
+def test_reissued_pass_revokes_the_old_one(gate, factory, db, keyring, clock) -> None:
     from desktop.models import Student
     from desktop.services.auth import SYSTEM
     from desktop.services.issuing import issue_pass
@@ -143,7 +142,7 @@ def test_reissued_pass_revokes_the_old_one(gate, factory, db, keyring, clock) ->
     assert new.verdict is Verdict.ADMIT
 
 
-def test_expired_pass_is_refused(gate, factory, clock) -> None:  # noqa: ANN001
+def test_expired_pass_is_refused(gate, factory, clock) -> None:
     student = factory.student()
     clock.advance(days=181)
 
@@ -153,7 +152,7 @@ def test_expired_pass_is_refused(gate, factory, clock) -> None:  # noqa: ANN001
     assert "已过期" in result.reasons[0]
 
 
-def test_counters(gate, factory, clock) -> None:  # noqa: ANN001
+def test_counters(gate, factory, clock) -> None:
     earlier = factory.student(
         checked_in_at=clock.now() - timedelta(days=1), gate="西门"
     )
@@ -168,14 +167,14 @@ def test_counters(gate, factory, clock) -> None:  # noqa: ANN001
     assert counters.refused_here_today == 1
 
 
-def test_gate_needs_the_scan_permission(db, keyring, clock) -> None:  # noqa: ANN001
+def test_gate_needs_the_scan_permission(db, keyring, clock) -> None:
     head = Actor(3, "head", "王老师", Role.CLASS_HEAD)
 
     with pytest.raises(PermissionDenied):
         GateService(db, keyring, clock, head, "东门")
 
 
-def test_json_line_has_the_documented_fields(gate, factory) -> None:  # noqa: ANN001
+def test_json_line_has_the_documented_fields(gate, factory) -> None:
     line = gate.handle(factory.student().pass_text).to_json()
 
     assert set(line) == {
@@ -199,7 +198,7 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def lone_student(sqlite_db, keyring, clock):  # noqa: ANN001, ANN201
+def lone_student(sqlite_db, keyring, clock):
     """A gate and one admissible student on SQLite, shared by fuzz examples."""
     from tests.helpers import Factory
 
@@ -216,7 +215,7 @@ def lone_student(sqlite_db, keyring, clock):  # noqa: ANN001, ANN201
 )
 def test_altered_passes_never_check_in(
     lone_student, sqlite_db, position: int, delta: int, kind: str
-) -> None:  # noqa: ANN001
+) -> None:
     gate, genuine = lone_student
     digit = str((int(genuine[position]) + delta) % 10)
     following = min(position + 1, len(genuine) - 1)
@@ -241,7 +240,7 @@ def test_altered_passes_never_check_in(
 
 def test_parallel_gates_record_exactly_one_check_in(
     db, keyring, clock, factory, gate_actor
-) -> None:  # noqa: ANN001
+) -> None:
     """Four gates on four connections scan one student at the same instant."""
     student = factory.student()
     gates = [
@@ -267,7 +266,7 @@ def test_parallel_gates_record_exactly_one_check_in(
     assert count(db, GateScan) == 4
 
 
-def test_checked_in_time_is_kept_in_beijing_terms(gate, factory, db) -> None:  # noqa: ANN001
+def test_checked_in_time_is_kept_in_beijing_terms(gate, factory, db) -> None:
     gate.handle(factory.student().pass_text)
 
     with db.sessions() as session:
@@ -277,7 +276,7 @@ def test_checked_in_time_is_kept_in_beijing_terms(gate, factory, db) -> None:  #
 
 def test_manual_lookup_finds_by_number_name_and_document_tail(
     gate, factory, db
-) -> None:  # noqa: ANN001
+) -> None:
     student = factory.student()
 
     by_number = gate.find_students(student.student_no[:6])
@@ -292,7 +291,7 @@ def test_manual_lookup_finds_by_number_name_and_document_tail(
     assert actions.count("gate.lookup") == 3
 
 
-def test_manual_check_in_applies_the_student_rules(gate, factory, db) -> None:  # noqa: ANN001
+def test_manual_check_in_applies_the_student_rules(gate, factory, db) -> None:
     ready = factory.student()
     unapproved = factory.student(approval=None)
 
@@ -307,7 +306,7 @@ def test_manual_check_in_applies_the_student_rules(gate, factory, db) -> None:  
     assert "gate.manual" in actions and "check_in" in actions
 
 
-def test_lookup_is_limited_by_role(db, keyring, clock, monkeypatch) -> None:  # noqa: ANN001
+def test_lookup_is_limited_by_role(db, keyring, clock, monkeypatch) -> None:
     from desktop.services import auth
 
     scan_only = frozenset({auth.Permission.GATE_SCAN})

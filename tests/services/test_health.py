@@ -23,7 +23,7 @@ from desktop.services.settings import CampaignSettings
 SETTINGS = CampaignSettings()
 
 
-def punch_in(db, clock, student_id: int, actor: Actor = SYSTEM, **values):  # noqa: ANN001, ANN201
+def punch_in(db, clock, student_id: int, actor: Actor = SYSTEM, **values):
     values.setdefault("temperature", 36.5)
     with db.sessions() as session, session.begin():
         student = session.get(Student, student_id)
@@ -88,7 +88,7 @@ def test_validate_collects_every_problem() -> None:
 
 def test_one_report_per_day_and_a_correction_keeps_the_earlier(
     db, clock, factory
-) -> None:  # noqa: ANN001
+) -> None:
     student = factory.student(checked_in_at=clock.now())
 
     first = punch_in(db, clock, student.id, temperature=37.6, symptoms=["发烧"])
@@ -112,7 +112,7 @@ def test_one_report_per_day_and_a_correction_keeps_the_earlier(
     assert events.count("health.punch_in") == 1 and events.count("health.correct") == 1
 
 
-def test_future_days_and_bad_values_write_nothing(db, clock, factory) -> None:  # noqa: ANN001
+def test_future_days_and_bad_values_write_nothing(db, clock, factory) -> None:
     student = factory.student()
 
     with pytest.raises(health.PunchInInvalid):
@@ -124,14 +124,14 @@ def test_future_days_and_bad_values_write_nothing(db, clock, factory) -> None:  
         assert session.scalars(select(HealthReport)).all() == []
 
 
-def test_gate_staff_may_not_record(db, clock, factory) -> None:  # noqa: ANN001
+def test_gate_staff_may_not_record(db, clock, factory) -> None:
     student = factory.student()
 
     with pytest.raises(PermissionDenied):
         punch_in(db, clock, student.id, Actor(None, "g", "门岗", Role.GATE_STAFF))
 
 
-def test_class_heads_record_for_their_own_classes_only(db, clock, factory) -> None:  # noqa: ANN001
+def test_class_heads_record_for_their_own_classes_only(db, clock, factory) -> None:
     student = factory.student()
     with db.sessions() as session, session.begin():
         operator = create_operator(
@@ -154,7 +154,7 @@ def test_class_heads_record_for_their_own_classes_only(db, clock, factory) -> No
 # --- replay -----------------------------------------------------------------
 
 
-def reports(days: int, temperature: float | None = None, minute: int | None = None):  # noqa: ANN201
+def reports(days: int, temperature: float | None = None, minute: int | None = None):
     first = date(2020, 3, 20)
     rows = []
     for i in range(days):
@@ -192,7 +192,7 @@ def test_a_gap_breaks_a_run() -> None:
 # --- what the health page reads ---------------------------------------------
 
 
-def test_day_reports_put_abnormal_first_and_flag_replays(db, clock, factory) -> None:  # noqa: ANN001
+def test_day_reports_put_abnormal_first_and_flag_replays(db, clock, factory) -> None:
     start = clock.now() - timedelta(days=5)
     steady = factory.student(checked_in_at=start)
     fever = factory.student(checked_in_at=start)
@@ -210,7 +210,7 @@ def test_day_reports_put_abnormal_first_and_flag_replays(db, clock, factory) -> 
     assert rows[1].replay is not None and rows[1].replay.kind == "temperature"
 
 
-def test_missing_punch_ins_by_class(db, clock, factory) -> None:  # noqa: ANN001
+def test_missing_punch_ins_by_class(db, clock, factory) -> None:
     done = factory.student(checked_in_at=clock.now() - timedelta(days=2))
     missing = factory.student(checked_in_at=clock.now() - timedelta(days=1))
     factory.student()  # not checked in: not expected
@@ -224,7 +224,7 @@ def test_missing_punch_ins_by_class(db, clock, factory) -> None:  # noqa: ANN001
     assert [m.student_no for m in classes[0].missing] == [missing.student_no]
 
 
-def test_temperature_series_shows_gaps(db, clock, factory) -> None:  # noqa: ANN001
+def test_temperature_series_shows_gaps(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now() - timedelta(days=3))
     today = clock.now().date()
     punch_in(db, clock, student.id, day=today - timedelta(days=3), temperature=36.5)
@@ -244,7 +244,7 @@ def test_temperature_series_shows_gaps(db, clock, factory) -> None:  # noqa: ANN
     assert series[0].day == today - timedelta(days=3)
 
 
-def test_page_queries_respect_scope(db, clock, factory) -> None:  # noqa: ANN001
+def test_page_queries_respect_scope(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now())
     punch_in(db, clock, student.id)
     outsider = Actor(99, "head", "王老师", Role.CLASS_HEAD)
@@ -261,7 +261,7 @@ def test_page_queries_respect_scope(db, clock, factory) -> None:  # noqa: ANN001
 # --- import -----------------------------------------------------------------
 
 
-def import_file(db, clock, path, actor: Actor = SYSTEM):  # noqa: ANN001, ANN201
+def import_file(db, clock, path, actor: Actor = SYSTEM):
     """Plan ``path`` as a health import; write it if it is clean."""
     from desktop.services.imports import ImportKind, apply_import, plan_import
 
@@ -274,12 +274,12 @@ def import_file(db, clock, path, actor: Actor = SYSTEM):  # noqa: ANN001, ANN201
         return [], (result.created, result.updated, result.unchanged)
 
 
-def write_csv(path, lines: list[str]):  # noqa: ANN001, ANN201
+def write_csv(path, lines: list[str]):
     path.write_text("\n".join(lines) + "\n", encoding="gbk")
     return path
 
 
-def test_import_writes_and_corrects_punch_ins(db, clock, factory, tmp_path) -> None:  # noqa: ANN001
+def test_import_writes_and_corrects_punch_ins(db, clock, factory, tmp_path) -> None:
     one = factory.student(checked_in_at=clock.now() - timedelta(days=2))
     two = factory.student(checked_in_at=clock.now() - timedelta(days=2))
     first = write_csv(
@@ -317,7 +317,7 @@ def test_import_writes_and_corrects_punch_ins(db, clock, factory, tmp_path) -> N
 
 def test_import_reports_every_problem_by_row_and_column(
     db, clock, factory, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     student = factory.student()
     bad = write_csv(
         tmp_path / "bad.csv",
@@ -341,7 +341,7 @@ def test_import_reports_every_problem_by_row_and_column(
         assert session.scalars(select(HealthReport)).all() == []
 
 
-def test_cli_imports_health(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_cli_imports_health(tmp_path, capsys) -> None:
     from desktop.cli import main
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
@@ -352,7 +352,7 @@ def test_cli_imports_health(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["import", "health", str(bad), "--db", url]) == 1
 
 
-def test_import_is_limited_by_role_and_scope(db, clock, factory, tmp_path) -> None:  # noqa: ANN001
+def test_import_is_limited_by_role_and_scope(db, clock, factory, tmp_path) -> None:
     student = factory.student()
     path = write_csv(
         tmp_path / "h.csv",

@@ -34,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def workbook(db, factory, clock, tmp_path: Path) -> Path:  # noqa: ANN001
+def workbook(db, factory, clock, tmp_path: Path) -> Path:
     """The exported sheet of a class of two."""
     factory.student()
     factory.student(registered=False)
@@ -55,7 +55,7 @@ def settings_for(port: int, **changes: object) -> MailSettings:
     return MailSettings(**values)  # type: ignore[arg-type]
 
 
-def test_plain_send_with_login_arrives_intact(workbook: Path, clock) -> None:  # noqa: ANN001
+def test_plain_send_with_login_arrives_intact(workbook: Path, clock) -> None:
     with mail_server(auth=True) as server:
         send_sheet(
             settings_for(server.port, user=USER), PASSWORD, workbook, CLASS, clock=clock
@@ -75,7 +75,7 @@ def test_plain_send_with_login_arrives_intact(workbook: Path, clock) -> None:  #
     assert CLASS in body and "统计表" in body
 
 
-def test_starttls_send(workbook: Path, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_starttls_send(workbook: Path, clock, tmp_path: Path) -> None:
     with mail_server(auth=True, starttls_folder=tmp_path) as server:
         settings = settings_for(server.port, security=Security.STARTTLS, user=USER)
         send_sheet(
@@ -93,7 +93,7 @@ def test_starttls_send(workbook: Path, clock, tmp_path: Path) -> None:  # noqa: 
 def test_untrusted_certificate_is_a_tls_failure(
     workbook: Path,
     clock,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     with mail_server(starttls_folder=tmp_path) as server:
         settings = settings_for(server.port, security=Security.STARTTLS)
@@ -106,7 +106,7 @@ def test_untrusted_certificate_is_a_tls_failure(
     assert workbook.exists()
 
 
-def test_refused_port_names_the_reason(workbook: Path, clock) -> None:  # noqa: ANN001
+def test_refused_port_names_the_reason(workbook: Path, clock) -> None:
     port = free_port()  # nobody listens there
 
     with pytest.raises(MailError) as caught:
@@ -119,7 +119,7 @@ def test_refused_port_names_the_reason(workbook: Path, clock) -> None:  # noqa: 
     assert workbook.exists()
 
 
-def test_silent_server_times_out(workbook: Path, clock) -> None:  # noqa: ANN001
+def test_silent_server_times_out(workbook: Path, clock) -> None:
     with socket.socket() as silent:
         silent.bind((HOST, 0))
         silent.listen()  # accepts into the backlog, never greets
@@ -131,7 +131,7 @@ def test_silent_server_times_out(workbook: Path, clock) -> None:  # noqa: ANN001
     assert "超时" in str(caught.value) and "timed out" in str(caught.value)
 
 
-def test_rejected_recipient(workbook: Path, clock) -> None:  # noqa: ANN001
+def test_rejected_recipient(workbook: Path, clock) -> None:
     with mail_server(refuse_recipients=True) as server:
         with pytest.raises(MailError) as caught:
             send_sheet(settings_for(server.port), "", workbook, CLASS, clock=clock)
@@ -142,7 +142,7 @@ def test_rejected_recipient(workbook: Path, clock) -> None:  # noqa: ANN001
     assert workbook.exists()
 
 
-def test_wrong_password(workbook: Path, clock, caplog) -> None:  # noqa: ANN001
+def test_wrong_password(workbook: Path, clock, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     with mail_server(auth=True) as server:
         settings = settings_for(server.port, user=USER)
@@ -167,7 +167,7 @@ def test_sending_is_audited_without_the_password(
     db,
     clock,
     workbook: Path,
-    caplog,  # noqa: ANN001
+    caplog,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with mail_server(auth=True) as server:

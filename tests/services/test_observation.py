@@ -154,20 +154,20 @@ def test_released_revoked_and_undone() -> None:
 # --- through the database, moving the clock ---------------------------------
 
 
-def punch_in(db, clock: FixedClock, student_id: int, temperature: float = 36.5) -> None:  # noqa: ANN001
+def punch_in(db, clock: FixedClock, student_id: int, temperature: float = 36.5) -> None:
     with db.sessions() as session, session.begin():
         student = session.get(Student, student_id)
         record_punch_in(session, clock, SYSTEM, student, temperature=temperature)
 
 
-def state_of(db, clock: FixedClock, student_id: int) -> observation.ObservationStatus:  # noqa: ANN001
+def state_of(db, clock: FixedClock, student_id: int) -> observation.ObservationStatus:
     with db.sessions() as session:
         status = observation.status_of(session, clock, student_id)
     assert status is not None
     return status
 
 
-def test_midnight_moves_the_day(db, clock, factory) -> None:  # noqa: ANN001
+def test_midnight_moves_the_day(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now())
     clock.set(datetime(2020, 3, 20, 23, 59, 59))
 
@@ -182,7 +182,7 @@ def test_midnight_moves_the_day(db, clock, factory) -> None:  # noqa: ANN001
     assert after.day_number == 2
 
 
-def test_daily_punch_ins_lead_to_release_day(db, clock, factory) -> None:  # noqa: ANN001
+def test_daily_punch_ins_lead_to_release_day(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now())
     for _day in range(13):
         punch_in(db, clock, student.id)
@@ -200,7 +200,7 @@ def test_daily_punch_ins_lead_to_release_day(db, clock, factory) -> None:  # noq
     assert release_day.eligible_since == date(2020, 4, 3)
 
 
-def test_fever_in_the_middle_sends_the_student_back(db, clock, factory) -> None:  # noqa: ANN001
+def test_fever_in_the_middle_sends_the_student_back(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now())
     for day in range(14):
         punch_in(db, clock, student.id, 37.9 if day == 6 else 36.5)
@@ -219,7 +219,7 @@ def test_fever_in_the_middle_sends_the_student_back(db, clock, factory) -> None:
     assert eligible.eligible and eligible.eligible_since == date(2020, 4, 10)
 
 
-def test_a_correction_of_the_fever_day_clears_the_restart(db, clock, factory) -> None:  # noqa: ANN001
+def test_a_correction_of_the_fever_day_clears_the_restart(db, clock, factory) -> None:
     student = factory.student(checked_in_at=clock.now())
     punch_in(db, clock, student.id, 38.2)
 
@@ -228,14 +228,14 @@ def test_a_correction_of_the_fever_day_clears_the_restart(db, clock, factory) ->
     assert state_of(db, clock, student.id).state is ObservationState.UNDER_OBSERVATION
 
 
-def test_students_who_have_not_checked_in_have_no_state(db, clock, factory) -> None:  # noqa: ANN001
+def test_students_who_have_not_checked_in_have_no_state(db, clock, factory) -> None:
     student = factory.student()
 
     with db.sessions() as session:
         assert observation.status_of(session, clock, student.id) is None
 
 
-def test_bulk_states_take_a_fixed_number_of_statements(db, clock, factory) -> None:  # noqa: ANN001
+def test_bulk_states_take_a_fixed_number_of_statements(db, clock, factory) -> None:
     few = [factory.student(checked_in_at=clock.now()).id for _ in range(2)]
     many = few + [factory.student(checked_in_at=clock.now()).id for _ in range(20)]
     clock.advance(days=3)
@@ -255,7 +255,7 @@ def test_bulk_states_take_a_fixed_number_of_statements(db, clock, factory) -> No
     assert statements(few) == statements(many)
 
 
-def test_demo_school_holds_every_stage(tmp_path, keyring) -> None:  # noqa: ANN001
+def test_demo_school_holds_every_stage(tmp_path, keyring) -> None:
     from desktop.services.auth import Actor, Role
     from desktop.services.db import open_database
     from desktop.services.gate import GateService

@@ -25,13 +25,13 @@ EXPIRES = ISSUED + timedelta(days=180)
 
 
 @pytest.fixture
-def genuine(keyring) -> str:  # noqa: ANN001 - fixture from conftest
+def genuine(keyring) -> str:
     return encode_pass(
         keyring, ref=2**62 + 12345, serial=77, issued=ISSUED, expires=EXPIRES
     )
 
 
-def test_round_trip(keyring, genuine: str) -> None:  # noqa: ANN001
+def test_round_trip(keyring, genuine: str) -> None:
     check = verify_pass(genuine, keyring)
 
     assert check.valid
@@ -45,7 +45,7 @@ def test_text_is_digits_only_and_fixed_length(genuine: str) -> None:
     assert len(genuine) == TEXT_LENGTH == len(PREFIX) + DIGITS
 
 
-def test_pass_holds_no_personal_data(keyring) -> None:  # noqa: ANN001
+def test_pass_holds_no_personal_data(keyring) -> None:
     text = encode_pass(keyring, ref=1, serial=1, issued=ISSUED, expires=EXPIRES)
 
     assert "2019000001" not in text
@@ -127,7 +127,7 @@ def test_world_readable_private_key_is_refused(tmp_path: Path) -> None:
         "empty",
     ],
 )
-def test_broken_texts(keyring, genuine: str, mangle, problem) -> None:  # noqa: ANN001
+def test_broken_texts(keyring, genuine: str, mangle, problem) -> None:
     assert verify_pass(mangle(genuine), keyring).problem is problem
 
 
@@ -149,7 +149,7 @@ def _from_bytes(body: bytes) -> str:
     ],
     ids=["version", "kind", "key id", "ref"],
 )
-def test_field_changes(keyring, genuine: str, offset: int, value: int, problem) -> None:  # noqa: ANN001
+def test_field_changes(keyring, genuine: str, offset: int, value: int, problem) -> None:
     body = _layout_bytes(genuine)
     body[offset] = value
 
@@ -167,7 +167,7 @@ FUZZ = settings(
 @given(data=st.data())
 def test_any_digit_change_is_refused(
     keyring, genuine: str, data: st.DataObject
-) -> None:  # noqa: ANN001
+) -> None:
     position = data.draw(st.integers(0, len(genuine) - 1))
     digit = data.draw(
         st.sampled_from("0123456789").filter(lambda d: d != genuine[position])
@@ -180,7 +180,7 @@ def test_any_digit_change_is_refused(
 
 @FUZZ
 @given(data=st.data())
-def test_any_byte_change_is_refused(keyring, genuine: str, data: st.DataObject) -> None:  # noqa: ANN001
+def test_any_byte_change_is_refused(keyring, genuine: str, data: st.DataObject) -> None:
     body = _layout_bytes(genuine)
     position = data.draw(st.integers(0, len(body) - 1))
     body[position] ^= data.draw(st.integers(1, 255))
@@ -192,7 +192,7 @@ def test_any_byte_change_is_refused(keyring, genuine: str, data: st.DataObject) 
 @given(cut=st.integers(0, TEXT_LENGTH - 1), extra=st.text(min_size=1, max_size=20))
 def test_truncated_or_extended_is_refused(
     keyring, genuine: str, cut: int, extra: str
-) -> None:  # noqa: ANN001
+) -> None:
     assert not verify_pass(genuine[:cut], keyring).valid
     assert not verify_pass(genuine + extra, keyring).valid
     assert not verify_pass(extra + genuine, keyring).valid
@@ -202,7 +202,7 @@ def test_truncated_or_extended_is_refused(
 @given(
     encoding=st.sampled_from(["hex", "base64", "decimal-no-pad", "spaced", "fullwidth"])
 )
-def test_re_encoded_is_refused(keyring, genuine: str, encoding: str) -> None:  # noqa: ANN001
+def test_re_encoded_is_refused(keyring, genuine: str, encoding: str) -> None:
     import base64
 
     body = bytes(_layout_bytes(genuine))

@@ -152,13 +152,13 @@ def test_bound_phone_cannot_change() -> None:
     assert "已绑定" in errors["phone"]
 
 
-def _student(db, factory) -> Student:  # noqa: ANN001
+def _student(db, factory) -> Student:
     made = factory.student(registered=False)
     with db.sessions() as session:
         return session.get(Student, made.id)
 
 
-def test_submit_then_modify_keeps_history(db, factory, clock) -> None:  # noqa: ANN001
+def test_submit_then_modify_keeps_history(db, factory, clock) -> None:
     student = _student(db, factory)
     with db.sessions() as session, session.begin():
         operator = create_operator(
@@ -194,7 +194,7 @@ def test_submit_then_modify_keeps_history(db, factory, clock) -> None:  # noqa: 
     assert first["doc_number"] == "110***********002X"  # masked in the history view
 
 
-def test_unchanged_submission_adds_no_version(db, factory, clock) -> None:  # noqa: ANN001
+def test_unchanged_submission_adds_no_version(db, factory, clock) -> None:
     student = _student(db, factory)
     for _ in range(2):
         with db.sessions() as session, session.begin():
@@ -207,7 +207,7 @@ def test_unchanged_submission_adds_no_version(db, factory, clock) -> None:  # no
     assert versions == [1]
 
 
-def test_invalid_submission_writes_nothing(db, factory, clock) -> None:  # noqa: ANN001
+def test_invalid_submission_writes_nothing(db, factory, clock) -> None:
     student = _student(db, factory)
 
     with pytest.raises(FormInvalid) as raised:
@@ -225,7 +225,7 @@ def test_invalid_submission_writes_nothing(db, factory, clock) -> None:  # noqa:
         assert session.scalars(select(Registration)).all() == []
 
 
-def test_class_head_cannot_register_outside_their_classes(db, factory, clock) -> None:  # noqa: ANN001
+def test_class_head_cannot_register_outside_their_classes(db, factory, clock) -> None:
     student = _student(db, factory)
     head = Actor(999, "head", "王老师", Role.CLASS_HEAD)
 

@@ -25,7 +25,7 @@ CLASS = "2019级经济硕士1班"
 
 
 @pytest.fixture
-def class_of_five(db, factory, clock):  # noqa: ANN001, ANN201
+def class_of_five(db, factory, clock):
     """Five students: ok, unregistered, late, symptoms, arrived unapproved."""
     ok = factory.student()
     missing = factory.student(registered=False)
@@ -54,12 +54,12 @@ def class_of_five(db, factory, clock):  # noqa: ANN001, ANN201
     }
 
 
-def export(db, clock, actor=ADMIN, folder=None) -> Path:  # noqa: ANN001
+def export(db, clock, actor=ADMIN, folder=None) -> Path:
     with db.sessions() as session, session.begin():
         return export_class(session, clock, actor, CLASS, folder)
 
 
-def test_class_sheet_layout(db, clock, class_of_five, tmp_path: Path) -> None:  # noqa: ANN001
+def test_class_sheet_layout(db, clock, class_of_five, tmp_path: Path) -> None:
     path = export(db, clock, folder=tmp_path)
 
     assert path.name == f"{CLASS}.xlsx"
@@ -77,7 +77,7 @@ def test_class_sheet_layout(db, clock, class_of_five, tmp_path: Path) -> None:  
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
 
 
-def test_rows_totals_and_highlights(db, clock, class_of_five, tmp_path: Path) -> None:  # noqa: ANN001
+def test_rows_totals_and_highlights(db, clock, class_of_five, tmp_path: Path) -> None:
     sheet = load_workbook(export(db, clock, folder=tmp_path))[CLASS]
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=4, max_row=8)}
     made = class_of_five
@@ -103,7 +103,7 @@ def test_rows_totals_and_highlights(db, clock, class_of_five, tmp_path: Path) ->
     assert "未登记 1 人" in totals and "逾期登记 1 人" in totals and "80.0%" in totals
 
 
-def test_formula_like_text_stays_text(db, clock, factory, tmp_path: Path) -> None:  # noqa: ANN001
+def test_formula_like_text_stays_text(db, clock, factory, tmp_path: Path) -> None:
     made = factory.student()
     with db.sessions() as session, session.begin():
         session.execute(
@@ -117,7 +117,7 @@ def test_formula_like_text_stays_text(db, clock, factory, tmp_path: Path) -> Non
     assert cell.data_type == "s"
 
 
-def test_college_and_school_workbooks(db, clock, class_of_five, tmp_path: Path) -> None:  # noqa: ANN001
+def test_college_and_school_workbooks(db, clock, class_of_five, tmp_path: Path) -> None:
     with db.sessions() as session, session.begin():
         college = export_college(session, clock, ADMIN, "经济学院", tmp_path)
         school = export_school(session, clock, ADMIN, tmp_path / "全校.xlsx")
@@ -136,7 +136,7 @@ def test_college_and_school_workbooks(db, clock, class_of_five, tmp_path: Path) 
 
 def test_class_head_exports_only_their_classes(
     db, clock, class_of_five, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     stranger = Actor(999, "head2", "李老师", Role.CLASS_HEAD)
 
     with pytest.raises(PermissionDenied):
@@ -146,7 +146,7 @@ def test_class_head_exports_only_their_classes(
 
 def test_college_admin_sees_only_their_college(
     db, clock, class_of_five, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     with db.sessions() as session:
         college_id = session.scalars(select(College.id)).one()
     own = Actor(None, "c", "经济学院管理员", Role.COLLEGE_ADMIN, college_id=college_id)
@@ -159,7 +159,7 @@ def test_college_admin_sees_only_their_college(
         export(db, clock, actor=other, folder=tmp_path / "other")
 
 
-def test_every_export_is_audited(db, clock, class_of_five, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_export_is_audited(db, clock, class_of_five, tmp_path: Path) -> None:
     export(db, clock, folder=tmp_path)
 
     with db.sessions() as session:

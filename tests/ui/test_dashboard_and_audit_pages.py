@@ -32,7 +32,7 @@ def test_dashboard_shows_the_counts_and_the_chart(
     qtbot: QtBot,
     demo_db: Database,
     demo_clock: FixedClock,
-    demo_actor,  # noqa: ANN001
+    demo_actor,
     runner: ThreadPoolRunner,
     error_sink: errors.ErrorSink,
 ) -> None:
@@ -60,7 +60,7 @@ def test_dashboard_refreshes_by_itself_and_stops_when_hidden(
     qtbot: QtBot,
     demo_db: Database,
     demo_clock: FixedClock,
-    demo_actor,  # noqa: ANN001
+    demo_actor,
     runner: ThreadPoolRunner,
     error_sink: errors.ErrorSink,
 ) -> None:
@@ -81,7 +81,7 @@ def audit_page(
     qtbot: QtBot,
     demo_db: Database,
     demo_clock: FixedClock,
-    demo_actor,  # noqa: ANN001
+    demo_actor,
     runner: ThreadPoolRunner,
     error_sink: errors.ErrorSink,
 ) -> AuditPage:
@@ -126,7 +126,7 @@ def test_audit_page_refuses_other_roles(
     qtbot: QtBot,
     demo_db: Database,
     demo_clock: FixedClock,
-    demo_actor,  # noqa: ANN001
+    demo_actor,
     runner: ThreadPoolRunner,
     error_sink: errors.ErrorSink,
 ) -> None:

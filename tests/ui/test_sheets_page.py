@@ -60,7 +60,7 @@ def _save_settings(port: int, **changes: object) -> None:
     mailer.save_mail_settings(MailSettings(**values))  # type: ignore[arg-type]
 
 
-def test_each_role_sees_its_classes(make_sheets_page) -> None:  # noqa: ANN001
+def test_each_role_sees_its_classes(make_sheets_page) -> None:
     head = make_sheets_page("head")
     college = make_sheets_page("college")
     admin = make_sheets_page("admin")
@@ -76,7 +76,7 @@ def test_each_role_sees_its_classes(make_sheets_page) -> None:  # noqa: ANN001
 def test_export_writes_the_class_workbook(
     make_sheets_page,
     qtbot: QtBot,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     page = make_sheets_page("head")
     page.table.selectRow(0)
@@ -94,7 +94,7 @@ def test_export_writes_the_class_workbook(
 def test_send_mails_the_selected_class(
     make_sheets_page,
     qtbot: QtBot,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     with mail_server(auth=True) as server:
         _save_settings(server.port, user=USER)
@@ -120,7 +120,7 @@ def test_failed_send_says_why_and_keeps_the_workbook(
     make_sheets_page,
     qtbot: QtBot,
     tmp_path: Path,
-    error_sink,  # noqa: ANN001
+    error_sink,
 ) -> None:
     _save_settings(free_port())
     page = make_sheets_page("head")
@@ -140,7 +140,7 @@ def test_failed_send_says_why_and_keeps_the_workbook(
 def test_mail_settings_dialog_saves_a_private_password(
     make_sheets_page,
     qtbot: QtBot,
-    private_home: Path,  # noqa: ANN001
+    private_home: Path,
 ) -> None:
     page = make_sheets_page("head")
     page.mail_button.click()

@@ -115,7 +115,7 @@ def run_import(
         return apply_import(session, clock, actor, plan, valid_only=valid_only)
 
 
-def plan(db: Database, clock: FixedClock, kind: str, path: Path, actor: Actor = ADMIN):  # noqa: ANN201
+def plan(db: Database, clock: FixedClock, kind: str, path: Path, actor: Actor = ADMIN):
     """Only the plan (read-only session)."""
     session: Session
     with db.sessions() as session:

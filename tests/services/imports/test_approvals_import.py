@@ -15,7 +15,7 @@ from tests.services.imports.sheets import plan, run_import, seed_roster, write_x
 HEADERS = ["学号", "审批类型", "批准返校日期", "备注"]
 
 
-def _approvals(db) -> list[tuple[str, date, bool]]:  # noqa: ANN001
+def _approvals(db) -> list[tuple[str, date, bool]]:
     with db.sessions() as session:
         rows = session.execute(
             select(
@@ -27,7 +27,7 @@ def _approvals(db) -> list[tuple[str, date, bool]]:  # noqa: ANN001
         return [(kind, day, revoked is None) for kind, day, revoked in rows]
 
 
-def test_grant_reimport_and_change(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_grant_reimport_and_change(db, clock, tmp_path: Path) -> None:
     seed_roster(db, clock, tmp_path, count=2)
     rows = [HEADERS, ["2019000001", "返校", "2020年3月25日", "导师同意"]]
     rows.append([2019000002, "返京不返校", 43915, ""])
@@ -47,7 +47,7 @@ def test_grant_reimport_and_change(db, clock, tmp_path: Path) -> None:  # noqa: 
     ]
 
 
-def test_bad_kind_and_missing_date_are_reported(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_bad_kind_and_missing_date_are_reported(db, clock, tmp_path: Path) -> None:
     seed_roster(db, clock, tmp_path, count=2)
     rows = [HEADERS, ["2019000001", "回家", "2020-03-25"], ["2019000002", "返校", ""]]
 
@@ -60,7 +60,7 @@ def test_bad_kind_and_missing_date_are_reported(db, clock, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("role", [Role.CLASS_HEAD, Role.COLLEGE_ADMIN])
-def test_only_school_admins_import_approvals(db, clock, tmp_path: Path, role) -> None:  # noqa: ANN001
+def test_only_school_admins_import_approvals(db, clock, tmp_path: Path, role) -> None:
     path = write_xlsx(
         tmp_path / "a.xlsx", [HEADERS, ["2019000001", "返校", "2020-03-25"]]
     )

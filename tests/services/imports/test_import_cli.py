@@ -28,7 +28,7 @@ def roster_file(tmp_path: Path) -> Path:
     return write_xlsx(tmp_path / "roster.xlsx", rows)
 
 
-def test_import_then_reimport(url: str, roster_file: Path, capsys) -> None:  # noqa: ANN001
+def test_import_then_reimport(url: str, roster_file: Path, capsys) -> None:
     assert main(["import", "roster", str(roster_file), "--db", url]) == 0
     assert main(["import", "roster", str(roster_file), "--db", url]) == 0
 
@@ -38,7 +38,7 @@ def test_import_then_reimport(url: str, roster_file: Path, capsys) -> None:  # n
 
 def test_refused_file_prints_every_problem(
     url: str, roster_file: Path, tmp_path, capsys
-) -> None:  # noqa: ANN001
+) -> None:
     main(["import", "roster", str(roster_file), "--db", url])
     rows = [REGISTRATION_HEADERS, registration_row(1), registration_row(2, 性别="?")]
     path = write_xlsx(tmp_path / "reg.xlsx", rows)
@@ -67,7 +67,7 @@ def test_refused_file_prints_every_problem(
         (["template", "grades", "--out", "x.xlsx"], "未知的导入类型"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(argv: list[str], words: str, capsys) -> None:  # noqa: ANN001
+def test_usage_errors_exit_2_with_one_line(argv: list[str], words: str, capsys) -> None:
     assert main(argv) == 2
 
     err = capsys.readouterr().err
@@ -75,7 +75,7 @@ def test_usage_errors_exit_2_with_one_line(argv: list[str], words: str, capsys) 
 
 
 @pytest.mark.parametrize("kind", ["roster", "registrations", "approvals"])
-def test_template_has_headers_and_example(kind: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_template_has_headers_and_example(kind: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / f"{kind}.xlsx"
 
     assert main(["template", kind, "--out", str(out)]) == 0
@@ -85,7 +85,7 @@ def test_template_has_headers_and_example(kind: str, tmp_path: Path, capsys) -> 
     assert sheet["A2"].value == "2019000001"
 
 
-def test_filled_templates_import_cleanly(url: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_filled_templates_import_cleanly(url: str, tmp_path: Path, capsys) -> None:
     for kind in ("roster", "registrations", "approvals"):
         main(["template", kind, "--out", str(tmp_path / f"{kind}.xlsx")])
 

@@ -26,13 +26,13 @@ from tests.services.imports.sheets import (
 
 
 @pytest.fixture
-def school(db, clock, tmp_path: Path):  # noqa: ANN001, ANN201
+def school(db, clock, tmp_path: Path):
     """The test school with five students on the roster."""
     seed_roster(db, clock, tmp_path, count=5)
     return db
 
 
-def _registrations(db) -> list[tuple[str, int, bool]]:  # noqa: ANN001
+def _registrations(db) -> list[tuple[str, int, bool]]:
     with db.sessions() as session:
         rows = session.execute(
             select(Student.student_no, Registration.version, Registration.is_current)
@@ -48,7 +48,7 @@ def _file(tmp_path: Path, rows: list[list[object]], name: str = "reg.xlsx") -> P
 
 def test_clean_file_imports_and_reimport_changes_nothing(
     school, clock, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     path = _file(tmp_path, [registration_row(i) for i in range(1, 6)])
 
     first = run_import(school, clock, "registrations", path)
@@ -76,7 +76,7 @@ def test_clean_file_imports_and_reimport_changes_nothing(
         assert len(events) == 2 and id_number(2) not in events[0]
 
 
-def test_changed_row_adds_a_version(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_changed_row_adds_a_version(school, clock, tmp_path) -> None:
     run_import(school, clock, "registrations", _file(tmp_path, [registration_row(1)]))
 
     changed = registration_row(1, 宿舍号="501")
@@ -88,7 +88,7 @@ def test_changed_row_adds_a_version(school, clock, tmp_path) -> None:  # noqa: A
     assert _registrations(school) == [("2019000001", 1, False), ("2019000001", 2, True)]
 
 
-def test_messy_file_reads_as_meant(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_messy_file_reads_as_meant(school, clock, tmp_path) -> None:
     headers = [
         "Student No.",
         " 姓 名 ",
@@ -126,7 +126,7 @@ def test_messy_file_reads_as_meant(school, clock, tmp_path) -> None:  # noqa: AN
         assert saved.on_campus and not saved.international and saved.fever is False
 
 
-def test_gbk_csv_with_tbd_and_dotted_dates(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_gbk_csv_with_tbd_and_dotted_dates(school, clock, tmp_path) -> None:
     rows = [
         REGISTRATION_HEADERS,
         registration_row(1, 抵京日期="待定", 入学年月="2019.9"),
@@ -145,7 +145,7 @@ def test_gbk_csv_with_tbd_and_dotted_dates(school, clock, tmp_path) -> None:  # 
         assert tbd == [True, False]
 
 
-def test_every_problem_has_row_column_and_reason(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_every_problem_has_row_column_and_reason(school, clock, tmp_path) -> None:
     bad_id = id_number(3)[:-1] + ("0" if id_number(3)[-1] != "0" else "1")
     rows = [
         registration_row(1),
@@ -179,7 +179,7 @@ def test_every_problem_has_row_column_and_reason(school, clock, tmp_path) -> Non
     assert not any(bad_id in m or phone(4) in m for m in messages)  # nothing personal
 
 
-def test_one_bad_row_writes_nothing(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_one_bad_row_writes_nothing(school, clock, tmp_path) -> None:
     rows = [registration_row(i) for i in range(1, 5)] + [registration_row(5, 性别="?")]
 
     with pytest.raises(ImportRefused):
@@ -199,7 +199,7 @@ def test_one_bad_row_writes_nothing(school, clock, tmp_path) -> None:  # noqa: A
 
 def test_valid_only_then_fixed_error_workbook_round_trip(
     school, clock, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     rows = [
         registration_row(1),
         registration_row(2, 抵京日期="下周"),
@@ -227,7 +227,7 @@ def test_valid_only_then_fixed_error_workbook_round_trip(
     assert len(_registrations(school)) == 3
 
 
-def test_error_workbook_marks_problems_in_red(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_error_workbook_marks_problems_in_red(school, clock, tmp_path) -> None:
     from openpyxl import load_workbook
 
     found = plan(
@@ -241,7 +241,7 @@ def test_error_workbook_marks_problems_in_red(school, clock, tmp_path) -> None: 
     assert sheet.cell(row=1, column=1).font.bold and sheet.freeze_panes == "A2"
 
 
-def test_bound_phone_cannot_change(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_bound_phone_cannot_change(school, clock, tmp_path) -> None:
     run_import(school, clock, "registrations", _file(tmp_path, [registration_row(1)]))
 
     other = registration_row(1, 联系电话="13912345678")
@@ -252,7 +252,7 @@ def test_bound_phone_cannot_change(school, clock, tmp_path) -> None:  # noqa: AN
     ]
 
 
-def test_two_column_enrolment_and_serial_dates(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_two_column_enrolment_and_serial_dates(school, clock, tmp_path) -> None:
     headers = [h for h in REGISTRATION_HEADERS if h != "入学年月"] + [
         "入学年份",
         "入学月份",
@@ -268,7 +268,7 @@ def test_two_column_enrolment_and_serial_dates(school, clock, tmp_path) -> None:
     assert result.created == 1
 
 
-def test_wrong_kind_of_file_names_missing_columns(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_wrong_kind_of_file_names_missing_columns(school, clock, tmp_path) -> None:
     path = write_xlsx(
         tmp_path / "roster.xlsx",
         [["学号", "姓名", "性别"], ["2019000001", "学生甲", "男"]],
@@ -281,7 +281,7 @@ def test_wrong_kind_of_file_names_missing_columns(school, clock, tmp_path) -> No
 
 
 @pytest.mark.parametrize("content", [[], [["", ""], [None]]])
-def test_empty_files_are_refused(school, clock, tmp_path, content) -> None:  # noqa: ANN001
+def test_empty_files_are_refused(school, clock, tmp_path, content) -> None:
     found = plan(
         school, clock, "registrations", write_xlsx(tmp_path / "e.xlsx", content)
     )
@@ -291,7 +291,7 @@ def test_empty_files_are_refused(school, clock, tmp_path, content) -> None:  # n
 
 def test_title_row_above_headers_and_trailing_blank_rows(
     school, clock, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     rows = [
         ["研究生信息登记表"],
         REGISTRATION_HEADERS,
@@ -305,7 +305,7 @@ def test_title_row_above_headers_and_trailing_blank_rows(
     assert found.ok and found.header_row == 2 and len(found.rows) == 1
 
 
-def test_class_head_only_for_own_classes(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_class_head_only_for_own_classes(school, clock, tmp_path) -> None:
     head = Actor(77, "head", "别的老师", Role.CLASS_HEAD)
 
     found = plan(
@@ -315,7 +315,7 @@ def test_class_head_only_for_own_classes(school, clock, tmp_path) -> None:  # no
     assert "不在您负责的范围内" in found.problems[0].reason
 
 
-def test_problems_quote_no_personal_values(school, clock, tmp_path) -> None:  # noqa: ANN001
+def test_problems_quote_no_personal_values(school, clock, tmp_path) -> None:
     row = registration_row(1, 姓名="张3", 证件号码="11010519990101", 联系电话="1381234")
 
     found = plan(school, clock, "registrations", _file(tmp_path, [row]))

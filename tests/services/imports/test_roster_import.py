@@ -19,12 +19,12 @@ from tests.services.imports.sheets import (
 )
 
 
-def _count(db, model) -> int:  # noqa: ANN001
+def _count(db, model) -> int:
     with db.sessions() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_roster_creates_structure_and_students(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_roster_creates_structure_and_students(db, clock, tmp_path: Path) -> None:
     rows = [ROSTER_HEADERS] + [roster_row(i) for i in range(1, 4)]
     rows.append(roster_row(4, class_name="2019级经济硕士2班"))
 
@@ -43,7 +43,7 @@ def test_roster_creates_structure_and_students(db, clock, tmp_path: Path) -> Non
         assert '"created": 4' in event.details and "学生" not in event.details
 
 
-def test_reimport_changes_nothing_and_edits_update(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_reimport_changes_nothing_and_edits_update(db, clock, tmp_path: Path) -> None:
     rows = [ROSTER_HEADERS] + [roster_row(i) for i in range(1, 4)]
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     run_import(db, clock, "roster", path)
@@ -56,7 +56,7 @@ def test_reimport_changes_nothing_and_edits_update(db, clock, tmp_path: Path) ->
     assert (edited.created, edited.updated, edited.unchanged) == (0, 1, 2)
 
 
-def test_english_headers_reordered_and_gbk_csv(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_english_headers_reordered_and_gbk_csv(db, clock, tmp_path: Path) -> None:
     rows = [["Class", "Name", "Student No.", "Gender", "College", "School"]]
     rows.append(
         [
@@ -82,7 +82,7 @@ def test_english_headers_reordered_and_gbk_csv(db, clock, tmp_path: Path) -> Non
         )
 
 
-def test_class_head_may_not_add_students_elsewhere(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_class_head_may_not_add_students_elsewhere(db, clock, tmp_path: Path) -> None:
     seed_roster(db, clock, tmp_path, count=2)
     head = Actor(99, "head", "王老师", Role.CLASS_HEAD)
     rows = [ROSTER_HEADERS, roster_row(3)]
@@ -96,7 +96,7 @@ def test_class_head_may_not_add_students_elsewhere(db, clock, tmp_path: Path) ->
 
 def test_college_admin_may_add_classes_in_own_college(
     db, clock, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     seed_roster(db, clock, tmp_path, count=1)
     with db.sessions() as session:
         college_id = session.scalars(select(College.id)).one()
@@ -110,7 +110,7 @@ def test_college_admin_may_add_classes_in_own_college(
     assert [row.valid for row in found.rows] == [True, False]
 
 
-def test_one_class_one_college_within_a_file(db, clock, tmp_path: Path) -> None:  # noqa: ANN001
+def test_one_class_one_college_within_a_file(db, clock, tmp_path: Path) -> None:
     other = roster_row(2)
     other[3] = "法学院"
     rows = [ROSTER_HEADERS, roster_row(1), other]
