@@ -3,7 +3,8 @@
 Chinese is the source language: every user-facing string is written in
 Chinese and wrapped in ``_()``. An English build sets ``CAMPUS_CONSOLE_LANG=en``
 and the strings are looked up in ``resources/i18n/en.json``; a string missing
-from the catalogue falls back to the Chinese source. One mechanism serves the
+from the catalogue, or left empty there, falls back to the Chinese source.
+``tools/extract_strings.py`` lists and adds the strings a catalogue lacks. One mechanism serves the
 Qt-free services and the widgets alike, so there is no second catalogue.
 """
 
@@ -54,7 +55,7 @@ def _catalogue(language: str) -> dict[str, str]:
 
 def _(text: str) -> str:
     """Translate ``text`` (Chinese source) into the current language."""
-    return _catalogue(current_language()).get(text, text)
+    return _catalogue(current_language()).get(text) or text
 
 
 def N_(text: str) -> str:  # noqa: N802 - the conventional marker name

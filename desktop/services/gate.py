@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING, Clock
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.models import (
     CheckIn,
     GatePass,
@@ -142,7 +142,7 @@ def code_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
-_SYMPTOMS = (("fever", "发烧"), ("cough", "咳嗽"), ("fatigue", "乏力"))
+_SYMPTOMS = (("fever", N_("发烧")), ("cough", N_("咳嗽")), ("fatigue", N_("乏力")))
 
 
 def _student_facts(session: Session, student: Student) -> StudentFacts:

@@ -16,7 +16,7 @@ from sqlalchemy import Result, Row, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.models import (
     CheckIn,
     College,
@@ -100,7 +100,11 @@ LATE = "late"
 SYMPTOMS = "symptoms"
 UNAPPROVED_RETURN = "unapproved_return"
 
-_SYMPTOM_COLUMNS = (("fever", "发烧"), ("cough", "咳嗽"), ("fatigue", "乏力"))
+_SYMPTOM_COLUMNS = (
+    ("fever", N_("发烧")),
+    ("cough", N_("咳嗽")),
+    ("fatigue", N_("乏力")),
+)
 
 
 def _day(moment: date) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from desktop.clock import BEIJING
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.services.certificates import CertificateReport
 from desktop.services.passes import PassCheck, PassProblem
 
@@ -89,12 +89,12 @@ class Decision:
 
 
 _PROBLEM_REASONS = {
-    PassProblem.NOT_OURS: "不是本系统的报到二维码",
-    PassProblem.MALFORMED: "二维码内容不完整或被改动",
-    PassProblem.UNSUPPORTED_VERSION: "二维码版本不受支持",
-    PassProblem.WRONG_KIND: "不是报到二维码",
-    PassProblem.UNKNOWN_KEY: "签发密钥未知或已停用，疑似伪造",
-    PassProblem.BAD_SIGNATURE: "签名无效，二维码系伪造或被篡改",
+    PassProblem.NOT_OURS: N_("不是本系统的报到二维码"),
+    PassProblem.MALFORMED: N_("二维码内容不完整或被改动"),
+    PassProblem.UNSUPPORTED_VERSION: N_("二维码版本不受支持"),
+    PassProblem.WRONG_KIND: N_("不是报到二维码"),
+    PassProblem.UNKNOWN_KEY: N_("签发密钥未知或已停用，疑似伪造"),
+    PassProblem.BAD_SIGNATURE: N_("签名无效，二维码系伪造或被篡改"),
 }
 
 
