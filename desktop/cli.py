@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     pass_cmd.add_argument("--out", required=True, metavar="FILE.png")
     pass_cmd.add_argument("--reissue", action="store_true", help="revoke and re-issue")
 
+    passes = commands.add_parser(
+        "passes", help="write a class's passes as a PDF sheet or a zip of PNGs"
+    )
+    _add_db(passes)
+    passes.add_argument("--class", dest="class_name", required=True, metavar="NAME")
+    passes.add_argument("--out", required=True, metavar="FILE.pdf|FILE.zip")
+    passes.add_argument("--reissue", action="store_true", help="revoke and re-issue")
+
     verify = commands.add_parser("verify", help="check a code from an image or text")
     _add_db(verify)
     verify.add_argument("code", help="an image file, or the code's text")
@@ -97,10 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     certificate.add_argument("--reason", help="why it is revoked")
 
     imports = commands.add_parser(
-        "import", help="import a roster, registrations or approvals"
+        "import", help="import a roster, registrations, approvals or health punch-ins"
     )
     _add_db(imports)
-    imports.add_argument("kind", help="roster, registrations or approvals")
+    imports.add_argument("kind", help="roster, registrations, approvals or health")
     imports.add_argument("file", help="an xlsx or csv file")
     imports.add_argument(
         "--dry-run", action="store_true", help="check only, write nothing"
@@ -112,8 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors", metavar="FILE.xlsx", help="write the rejected rows to this workbook"
     )
 
+    sheet = commands.add_parser("sheet", help="write a statistics sheet workbook")
+    _add_db(sheet)
+    sheet_scope = sheet.add_mutually_exclusive_group(required=True)
+    sheet_scope.add_argument("--class", dest="class_name", metavar="NAME")
+    sheet_scope.add_argument("--college", metavar="NAME")
+    sheet_scope.add_argument("--school", action="store_true", help="the whole school")
+    sheet.add_argument("--out", required=True, metavar="FILE.xlsx|DIR")
+
+    send = commands.add_parser("send", help="e-mail a class's statistics sheet")
+    _add_db(send)
+    send.add_argument("--class", dest="class_name", metavar="NAME", required=True)
+
     template = commands.add_parser("template", help="write an import template workbook")
-    template.add_argument("kind", help="roster, registrations or approvals")
+    template.add_argument("kind", help="roster, registrations, approvals or health")
     template.add_argument("--out", required=True, metavar="FILE.xlsx")
     return parser
 
@@ -141,11 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": commands.run_demo,
         "scan": commands.run_scan,
         "pass": commands.run_pass,
+        "passes": commands.run_passes,
         "verify": commands.run_verify,
         "release": commands.run_release,
         "certificate": commands.run_certificate,
         "import": commands.run_import,
         "template": commands.run_template,
+        "sheet": commands.run_sheet,
+        "send": commands.run_send,
     }
     try:
         return handlers[command](args)

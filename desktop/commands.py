@@ -215,6 +215,37 @@ def run_pass(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_passes(args: argparse.Namespace) -> int:
+    """``campus-console passes``: a class's passes as a PDF sheet or a zip."""
+    from desktop.services import pass_sheets  # noqa: PLC0415
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".zip"):
+        raise CommandError(_("输出文件须为 .pdf 或 .zip：{path}").format(path=out))
+    db, keyring = _open(args)
+    with db.sessions() as session, session.begin():
+        try:
+            cards = pass_sheets.class_passes(
+                session,
+                SystemClock(),
+                keyring,
+                _cli_actor(),
+                args.class_name,
+                reissue=args.reissue,
+            )
+        except pass_sheets.UnknownClass as error:
+            raise CommandError(str(error)) from error
+    if out.suffix.lower() == ".zip":
+        pass_sheets.write_zip(cards, out)
+    else:
+        from desktop.ui.pass_print import ensure_gui_app, write_pass_pdf  # noqa: PLC0415
+
+        ensure_gui_app()
+        write_pass_pdf(cards, out)
+    print(_("已写出 {count} 张报到码：{path}").format(count=len(cards), path=out))
+    return EXIT_OK
+
+
 # --- verify -----------------------------------------------------------------
 
 
@@ -392,8 +423,10 @@ def run_certificate(args: argparse.Namespace) -> int:
     if not args.out:
         raise CommandError(_("请用 --out 指定 PNG 文件"))
     if Path(args.out).suffix.lower() == ".pdf":
-        # TODO(certificate-pdf): PDF needs Qt printing; the console does it.
-        raise CommandError(_("PDF 证明暂请在控制台中生成；命令行只能写出 PNG"))
+        # Imported here: only the PDF needs Qt (offscreen painting).
+        from desktop.ui.certificate_print import run_certificate_pdf
+
+        return run_certificate_pdf(db, args.student_no, Path(args.out))
     with db.sessions() as session:
         student = session.scalars(
             select(Student).where(Student.student_no == args.student_no)
@@ -460,4 +493,76 @@ def run_template(args: argparse.Namespace) -> int:
     kind = _import_kind(args.kind)
     path = template_workbook(kind, args.out)
     print(_("已写出模板：{path}").format(path=path))
+    return EXIT_OK
+
+
+# --- statistics sheets and sending them --------------------------------------
+
+
+def _sheet_path(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """The folder to export into, and the file name asked for (if any)."""
+    out = Path(args.out)
+    if out.suffix.lower() == ".xlsx":
+        return out.parent, out
+    return out, None
+
+
+def run_sheet(args: argparse.Namespace) -> int:
+    """``campus-console sheet``: a class, college or school workbook."""
+    from desktop.services import sheets  # noqa: PLC0415 - only this command
+    from desktop.services.auth import PermissionDenied  # noqa: PLC0415
+
+    folder, file = _sheet_path(args)
+    db = open_database(_url(args))
+    clock, actor = SystemClock(), _cli_actor()
+    try:
+        with db.sessions() as session, session.begin():
+            if args.school:
+                target = file or folder / sheets.safe_file_name(_("全校统计表"))
+                path = sheets.export_school(session, clock, actor, target)
+            elif args.college:
+                path = sheets.export_college(
+                    session, clock, actor, args.college, folder
+                )
+            else:
+                path = sheets.export_class(
+                    session, clock, actor, args.class_name, folder
+                )
+            if file is not None and path != file:
+                path = path.replace(file)
+    except PermissionDenied as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_NO
+    print(_("已写出统计表：{path}").format(path=path))
+    return EXIT_OK
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """``campus-console send``: export a class's sheet and e-mail it."""
+    from desktop.services import mailer, sheets  # noqa: PLC0415 - only this command
+    from desktop.services.auth import PermissionDenied  # noqa: PLC0415
+
+    db = open_database(_url(args))
+    clock, actor = SystemClock(), _cli_actor()
+    name = args.class_name
+    path: Path | None = None
+    try:
+        settings = mailer.load_mail_settings()
+        password = mailer.load_password()
+        with db.sessions() as session, session.begin():
+            path = sheets.export_class(
+                session, clock, actor, name, paths.home() / "sent-sheets"
+            )
+        mailer.send_workbook(
+            db, clock, actor, settings, password, path, name, f"class:{name}"
+        )
+    except PermissionDenied as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_NO
+    except mailer.MailError as error:
+        print(str(error), file=sys.stderr)
+        if path is not None:
+            print(_("工作簿已保存在：{path}").format(path=path), file=sys.stderr)
+        return EXIT_NO
+    print(_("已发送 {name} 至 {to}").format(name=name, to=settings.to_address))
     return EXIT_OK

@@ -3,9 +3,10 @@
 Chinese is the source language: every user-facing string is written in
 Chinese and wrapped in ``_()``. An English build sets ``CAMPUS_CONSOLE_LANG=en``
 and the strings are looked up in ``resources/i18n/en.json``; a string missing
-from the catalogue, or left empty there, falls back to the Chinese source.
-``tools/extract_strings.py`` lists and adds the strings a catalogue lacks. One mechanism serves the
-Qt-free services and the widgets alike, so there is no second catalogue.
+from the catalogue, or left empty there, falls back to the Chinese source;
+``tools/extract_strings.py`` adds the strings a catalogue lacks. One mechanism
+serves the Qt-free services and the widgets alike: there is no second
+catalogue.
 """
 
 from __future__ import annotations

@@ -375,3 +375,28 @@ def status_of(
 ) -> ObservationStatus | None:
     """One student's state, or None if they have not checked in."""
     return statuses(session, clock, student_ids=[student_id]).get(student_id)
+
+
+def statuses_by_number(
+    session: Session, clock: Clock, actor: Actor, student_nos: Collection[str]
+) -> dict[str, ObservationStatus]:
+    """The roster's observation column: states by student number.
+
+    For one page of the roster: the numbers are mapped to ids in the
+    actor's scope, then ``statuses`` reads them in its few statements.
+    Students who have not checked in are absent; ``describe()`` gives the
+    cell text (day N of 14, referred back since …, missing punch-in,
+    eligible since, released, undone).
+    """
+    numbers = sorted(set(student_nos))
+    ids: dict[int, str] = {}
+    for start in range(0, len(numbers), CHUNK):
+        rows = session.execute(
+            select(Student.id, Student.student_no)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .where(Student.student_no.in_(numbers[start : start + CHUNK]))
+            .where(class_condition(actor))
+        )
+        ids.update({student_id: number for student_id, number in rows})
+    found = statuses(session, clock, actor=actor, student_ids=list(ids))
+    return {ids[student_id]: status for student_id, status in found.items()}

@@ -31,6 +31,7 @@ from desktop.i18n import _
 from desktop.services.gate import GateCounters, GateResult, GateService
 from desktop.ui.camera_view import CameraView
 from desktop.ui.capture import CaptureBridge, WorkerFactory
+from desktop.ui.gate_certificate import ScanLineJoiner
 from desktop.ui.scan_log import CountersPanel, RecentScans
 from desktop.ui.sounds import VerdictSounds
 from desktop.ui.source_chooser import SourceChooser
@@ -107,6 +108,7 @@ class GatePage(QWidget):
         self._camera_failed = False
         self._waiting: list[tuple[str, str]] = []
         self._capture = CaptureBridge(worker_factory)
+        self._joiner = ScanLineJoiner(self)
         self._build()
         self._connect()
         self._runner.submit(
@@ -154,6 +156,7 @@ class GatePage(QWidget):
 
     def _connect(self) -> None:
         self.scan_field.returnPressed.connect(self._on_scan_field_return_pressed)
+        self._joiner.text_completed.connect(self._on_joiner_text_completed)
         self.banner.cleared.connect(self._on_banner_cleared)
         self.chooser.start_requested.connect(self.start_capture)
         self.chooser.stop_requested.connect(self.stop_capture)
@@ -233,6 +236,10 @@ class GatePage(QWidget):
     def _on_scan_field_return_pressed(self) -> None:
         text = self.scan_field.text()
         self.scan_field.clear()
+        # A certificate arrives as eight typed lines; the joiner waits for all.
+        self._joiner.feed(text)
+
+    def _on_joiner_text_completed(self, text: str) -> None:
         self.submit_text(text, "hand")
 
     @Slot(str)

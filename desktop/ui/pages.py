@@ -39,4 +39,17 @@ class PageSpec:
 
 def page_specs() -> list[PageSpec]:
     """Every extra page, in the order the navigation lists them."""
-    return []
+    # Imported here, so that page modules may import PageEnv from this one.
+    from desktop.ui import audit_page, dashboard_page, sheets_page  # noqa: PLC0415
+    from desktop.ui.certificate_check_page import make_page as check_page
+    from desktop.ui.health_page import make_page as health_page
+    from desktop.ui.release_page import make_page as release_page
+
+    return [
+        PageSpec("总览", Permission.ROSTER_VIEW, dashboard_page.make_page),
+        PageSpec("统计表", Permission.ROSTER_VIEW, sheets_page.make_page),
+        PageSpec("操作日志", Permission.AUDIT, audit_page.make_page),
+        PageSpec("健康打卡", Permission.HEALTH_RECORD, health_page),
+        PageSpec("解除观察", Permission.RELEASE, release_page),
+        PageSpec("证明核验", Permission.GATE_SCAN, check_page),
+    ]

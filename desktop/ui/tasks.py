@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -91,12 +93,27 @@ class _Task(QObject):
             self._on_done(self)
 
 
+def _receiver_alive(callback: Callable[..., Any] | None) -> bool:
+    """False when ``callback`` is a method of a Qt object already deleted.
+
+    A page closed while its query runs must not be called back: its C++
+    side is gone and touching it raises.
+    """
+    while isinstance(callback, partial):
+        callback = callback.func
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
 def _deliver(
     ok: bool,
     value: Any,
     on_result: ResultCallback | None,
     on_error: ErrorCallback | None,
 ) -> None:
+    if not _receiver_alive(on_result if ok else on_error):
+        log.debug("dropping a task result: its receiver was deleted")
+        return
     if ok:
         if on_result is not None:
             on_result(value)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from desktop.i18n import _
 from desktop.services.gate import GateResult
 from desktop.services.verdict import Verdict
+from desktop.ui.gate_certificate import certificate_lines
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,8 @@ class VerdictBanner(QFrame):
             document = _("证件号码 {number}　请核对学生证").format(
                 number=result.masked_document
             )
+        if result.certificate is not None:
+            reasons, person, document = certificate_lines(result.certificate)
         self._apply(state, reasons, person, document)
         self._timer.start()
 

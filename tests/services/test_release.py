@@ -256,8 +256,8 @@ def test_cli_refuses_an_ineligible_release_and_pdf(
     assert main(["release", early, "--db", url, "--reason", "满"]) == 1
     assert early in capsys.readouterr().out
     pdf = tmp_path / "c.pdf"
-    assert main(["certificate", early, "--db", url, "--out", str(pdf)]) == 2
-    assert "PDF" in capsys.readouterr().err
+    assert main(["certificate", early, "--db", url, "--out", str(pdf)]) == 1
+    assert "没有电子证明" in capsys.readouterr().err
     assert (
         main(["certificate", early, "--db", url, "--out", str(tmp_path / "c.png")]) == 1
     )

@@ -68,10 +68,19 @@ def _pages(window: MainWindow) -> list[str]:
 
 
 def test_pages_follow_the_role(make_window: Callable[[str], MainWindow]) -> None:
-    assert _pages(make_window("gate")) == ["扫码报到"]
-    assert _pages(make_window("head")) == ["学生名单"]
-    assert _pages(make_window("college")) == ["学生名单"]
-    assert _pages(make_window("admin")) == ["扫码报到", "学生名单"]
+    assert _pages(make_window("gate")) == ["扫码报到", "证明核验"]
+    assert _pages(make_window("head")) == ["学生名单", "总览", "统计表", "健康打卡"]
+    assert _pages(make_window("college")) == ["学生名单", "总览", "统计表", "健康打卡"]
+    assert _pages(make_window("admin")) == [
+        "扫码报到",
+        "学生名单",
+        "总览",
+        "统计表",
+        "操作日志",
+        "健康打卡",
+        "解除观察",
+        "证明核验",
+    ]
 
 
 def test_title_and_status_bar_say_demo(

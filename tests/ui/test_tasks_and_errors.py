@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 import threading
+from functools import partial
 
+import shiboken6
+from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from desktop.ui import errors
@@ -130,3 +133,27 @@ def test_signal_emit_keeps_its_reference_to_true() -> None:
         "this PySide6 build loses a reference to True per emit(); "
         "pin PySide6-Essentials to a version without the bug (6.11.3 works)"
     )
+
+
+class _Receiver(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[object] = []
+
+    def take(self, value: object) -> None:
+        self.calls.append(self.objectName())  # touches the C++ side
+
+
+def test_result_for_a_deleted_receiver_is_dropped(qtbot: QtBot) -> None:
+    runner = ThreadPoolRunner(max_threads=1)
+    gate = threading.Event()
+    receiver = _Receiver()
+    late = _Receiver()
+
+    runner.submit(gate.wait, on_result=partial(receiver.take))
+    runner.submit(_worker_thread_name, on_result=late.take)
+    shiboken6.delete(receiver)  # the page closed while its query ran
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0)
+
+    assert late.calls == [""]
