@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
 from desktop import paths
+from desktop.i18n import _
 from desktop.services.db import DatabaseUnavailable
+from desktop.services.keys import KeyStoreError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,19 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="database URL (default: $CAMPUS_CONSOLE_DB or the embedded SQLite file)",
     )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _name(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,14 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="fill a database with a demo school")
     _add_db(demo)
-    demo.add_argument("--students", type=int, default=2000, help="how many students")
+    demo.add_argument(
+        "--students", type=_positive, default=2000, help="how many students"
+    )
     demo.add_argument("--seed", type=int, default=2020, help="random seed")
     demo.add_argument("--frames", metavar="DIR", help="also write demo camera frames")
 
     scan = commands.add_parser("scan", help="headless gate: read, decide, record")
     _add_db(scan)
     scan.add_argument("--source", required=True, help="camera index, video or folder")
-    scan.add_argument("--gate", required=True, help="this gate's name")
+    scan.add_argument("--gate", required=True, type=_name, help="this gate's name")
     scan.add_argument("--json", action="store_true", help="one JSON object per line")
 
     pass_cmd = commands.add_parser("pass", help="write a student's pass QR as PNG")
@@ -173,13 +193,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[command](args)
     except (UsageError, commands.CommandError) as error:
-        print(f"campus-console {command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except DatabaseUnavailable as error:
-        print(f"campus-console {command}: {error}", file=sys.stderr)
-        return EXIT_NO
+        return _fail(command, str(error), EXIT_USAGE)
+    except (DatabaseUnavailable, KeyStoreError) as error:
+        return _fail(command, str(error), EXIT_NO)
+    except IntegrityError as error:
+        log.info("write refused by the database", exc_info=error)
+        reason = _("另一工作站同时修改了相同数据，请重试")
+        return _fail(
+            command, f"{reason} (conflicting write: {_first_line(error)})", EXIT_NO
+        )
+    except SQLAlchemyError as error:
+        log.info("database error", exc_info=error)
+        return _fail(command, f"database error: {_first_line(error)}", EXIT_NO)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as shell tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(command, f"{error.strerror or error}:{where}", EXIT_USAGE)
     except KeyboardInterrupt:
         return 130
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _fail(command: str, reason: str, code: int) -> int:
+    """Print the one-line reason on stderr and give the exit code."""
+    print(f"campus-console {command}: {reason}", file=sys.stderr)
+    return code
 
 
 def database_url(args: argparse.Namespace) -> str:

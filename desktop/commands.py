@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import socket
 import sys
 import time
@@ -28,6 +27,7 @@ from desktop.services.certificates import (
     looks_like_certificate,
 )
 from desktop.services.db import Database, open_database
+from desktop.services.demo_accounts import keep_passwords, password_lines
 from desktop.services.gate import GateResult, GateService
 from desktop.services.imports import (
     ImportKind,
@@ -56,8 +56,22 @@ def _url(args: argparse.Namespace, demo: bool = False) -> str:
     return getattr(args, "db", None) or paths.default_database_url(demo=demo)
 
 
-def _open(args: argparse.Namespace) -> tuple[Database, Keyring]:
-    return open_database(_url(args)), load_keyring(paths.keys_dir())
+def _database(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The database of the command line.
+
+    A SQLite file named with ``--db`` must already exist (a typing mistake
+    must not become a new, empty school that refuses every student), except
+    for ``demo``, which fills a new one. The default file is created on
+    first use.
+    """
+    explicit = getattr(args, "db", None) is not None
+    return open_database(_url(args), must_exist=explicit and not create)
+
+
+def _open(
+    args: argparse.Namespace, *, create: bool = False
+) -> tuple[Database, Keyring]:
+    return _database(args, create=create), load_keyring(paths.keys_dir())
 
 
 def _cli_actor(role: Role = Role.SCHOOL_ADMIN, gate: str | None = None) -> Actor:
@@ -88,29 +102,9 @@ def run_gui_command(args: argparse.Namespace) -> int:
 # --- demo -------------------------------------------------------------------
 
 
-def write_password_file(passwords: dict[str, tuple[Role, str]]) -> Path:
-    """Keep the demo passwords next to the demo database, owner-only."""
-    path = paths.home() / "demo-passwords.txt"
-    lines = [
-        f"{login}\t{role.value}\t{password}"
-        for login, (role, password) in passwords.items()
-    ]
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    return path
-
-
-def print_passwords(passwords: dict[str, tuple[Role, str]]) -> None:
-    """Show the demo operators' passwords once, on the terminal."""
-    print(_("演示账号（密码只显示这一次）："))
-    for login, (role, password) in passwords.items():
-        print(f"  {login:<8} {role.value:<14} {password}")
-
-
 def run_demo(args: argparse.Namespace) -> int:
     """``campus-console demo``: fill an empty database with the demo school."""
-    db, keyring = _open(args)
+    db, keyring = _open(args, create=True)
     with db.sessions() as session, session.begin():
         if not demo_service.is_empty(session):
             raise CommandError(_("数据库中已有学校数据，请使用空数据库"))
@@ -118,8 +112,9 @@ def run_demo(args: argparse.Namespace) -> int:
             session, SystemClock(), keyring, students=args.students, seed=args.seed
         )
     print(_("已生成演示学校：{count} 名学生").format(count=len(school.students)))
-    print_passwords(school.passwords)
-    write_password_file(school.passwords)
+    print(password_lines(school.passwords), end="")
+    kept = keep_passwords(school.passwords, db.url)
+    print(_("（已保存到 {path}）").format(path=kept))
     if args.frames:
         from desktop.demo_frames import write_demo_frames  # noqa: PLC0415
 
@@ -249,6 +244,9 @@ def run_passes(args: argparse.Namespace) -> int:
 # --- verify -----------------------------------------------------------------
 
 
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
 def _texts_from(code: str) -> list[str]:
     path = Path(code)
     try:
@@ -256,7 +254,10 @@ def _texts_from(code: str) -> list[str]:
     except (OSError, ValueError):  # a certificate's text is no file name
         is_file = False
     if not is_file:
-        return [code]
+        if code.lower().endswith(_IMAGE_SUFFIXES):
+            raise CommandError(_("找不到图片文件：{path}").format(path=code))
+        # What a scanner or a terminal adds around a code is not part of it.
+        return [code.strip()]
     import cv2  # noqa: PLC0415
 
     from desktop.scanner.decoders import DecodePipeline  # noqa: PLC0415
@@ -337,7 +338,7 @@ def run_verify(args: argparse.Namespace) -> int:
     """``campus-console verify``: say whether a code is ours and valid."""
     keyring = load_keyring(paths.keys_dir())
     try:
-        db = open_database(_url(args))
+        db = _database(args)
     except Exception as error:  # noqa: BLE001 - verification works offline
         log.warning("database unavailable, verifying offline: %s", error)
         db = None
@@ -403,7 +404,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 def run_certificate(args: argparse.Namespace) -> int:
     """``campus-console certificate``: write a certificate's QR, or revoke it."""
-    db = open_database(_url(args))
+    db = _database(args)
     clock, actor = SystemClock(), _cli_actor()
     if args.revoke:
         if not args.reason:
@@ -467,7 +468,9 @@ def run_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CommandError(_("找不到文件：{path}").format(path=path))
-    db = open_database(_url(args))
+    # A school starts by importing its roster, so that one may create the
+    # database; the other kinds need a roster to belong to.
+    db = _database(args, create=kind is ImportKind.ROSTER)
     clock, actor = SystemClock(), _cli_actor()
     with db.sessions() as session, session.begin():
         plan = plan_import(session, actor, kind, path, clock=clock)
@@ -513,7 +516,7 @@ def run_sheet(args: argparse.Namespace) -> int:
     from desktop.services.auth import PermissionDenied  # noqa: PLC0415
 
     folder, file = _sheet_path(args)
-    db = open_database(_url(args))
+    db = _database(args)
     clock, actor = SystemClock(), _cli_actor()
     try:
         with db.sessions() as session, session.begin():
@@ -542,7 +545,7 @@ def run_send(args: argparse.Namespace) -> int:
     from desktop.services import mailer, sheets  # noqa: PLC0415 - only this command
     from desktop.services.auth import PermissionDenied  # noqa: PLC0415
 
-    db = open_database(_url(args))
+    db = _database(args)
     clock, actor = SystemClock(), _cli_actor()
     name = args.class_name
     path: Path | None = None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from desktop.cli import main
 from desktop.models import CheckIn, GatePass, Student
 from desktop.services.db import open_database
+from desktop.services.demo_accounts import password_file
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def test_demo_prints_passwords_once_and_keeps_them_private(
     assert main(["demo", "--db", url, "--students", "60"]) == 0
 
     out = capsys.readouterr().out
-    secrets_file = private_home / "demo-passwords.txt"
+    secrets_file = password_file(url)
+    assert secrets_file.parent == private_home and str(secrets_file) in out
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
     for line in secrets_file.read_text().splitlines():
         login, role, password = line.split("\t")
@@ -229,3 +231,74 @@ def test_unreachable_database_is_one_clear_line(
     assert code == 1
     assert len(err.splitlines()) == 1
     assert "cannot open database" in err and "127.0.0.1:1" in err
+
+
+def test_verify_ignores_what_a_scanner_adds_around_a_code(
+    demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.commands import _texts_from
+
+    number = student_numbers(demo_db)[4]
+    png = tmp_path / "p.png"
+    main(["pass", number, "--db", demo_db, "--out", str(png), "--reissue"])
+    (text,) = _texts_from(str(png))
+    capsys.readouterr()
+
+    assert main(["verify", f"  {text}\r\n", "--db", demo_db]) == 0
+
+
+def test_verify_of_a_missing_image_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "/nonexistent/pass.png"]) == 2
+    assert "找不到图片文件" in capsys.readouterr().err
+
+
+def test_a_mistyped_database_file_is_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "typo.sqlite3"
+
+    code = main(
+        ["scan", "--db", f"sqlite:///{typo}", "--source", "0", "--gate", "东门"]
+    )
+
+    assert code == 1
+    assert not typo.exists()
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "words"),
+    [
+        (["template", "roster", "--out", "/nonexistent/dir/t.xlsx"], 2, "/nonexistent"),
+        (["scan", "--db", "notaurl", "--source", "0", "--gate", "a"], 1, "notaurl"),
+        (
+            ["scan", "--db", "mysql://x@127.0.0.1:1/y", "--source", "0", "--gate", "a"],
+            1,
+            "mysql",
+        ),
+    ],
+    ids=["output folder missing", "not a URL", "driver not installed"],
+)
+def test_user_mistakes_are_one_line_not_a_traceback(
+    argv: list[str], code: int, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == code
+
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--students", "0"],
+        ["demo", "--students", "-5"],
+        ["scan", "--source", "0", "--gate", " "],
+    ],
+)
+def test_nonsense_arguments_are_usage_errors(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+
+    assert stopped.value.code == 2

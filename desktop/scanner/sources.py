@@ -116,29 +116,42 @@ class _CaptureSource(FrameSource):
 
 
 class ImageListSource(FrameSource):
-    """A finite list of image files, read one per frame."""
+    """A finite list of image files, read one per frame.
 
-    def __init__(self, paths: Sequence[Path], description: str) -> None:
+    In a folder, a file that cannot be read (empty, damaged, not an image,
+    or gone since the folder was listed) is skipped with a warning and
+    counted in ``skipped``: one bad photo must not stop a gate. A single
+    image that cannot be read is an error.
+    """
+
+    def __init__(
+        self, paths: Sequence[Path], description: str, *, skip_unreadable: bool = True
+    ) -> None:
         """Create the source.
 
         Args:
             paths: The images, in playback order.
             description: A short name for the UI.
+            skip_unreadable: skip unreadable files instead of failing.
         """
         self._paths = list(paths)
         self._next = 0
+        self._skip_unreadable = skip_unreadable
         self.description = description
+        self.skipped: list[Path] = []
 
     def read(self) -> np.ndarray | None:
-        if self._next >= len(self._paths):
-            return None
-        path = self._paths[self._next]
-        self._next += 1
-
-        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise SourceError("unreadable", str(path), f"cannot read image {path}")
-        return frame
+        while self._next < len(self._paths):
+            path = self._paths[self._next]
+            self._next += 1
+            frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if frame is not None:
+                return frame
+            if not self._skip_unreadable:
+                raise SourceError("unreadable", str(path), f"cannot read image {path}")
+            logger.warning("skipping unreadable image %s", path)
+            self.skipped.append(path)
+        return None
 
 
 def natural_key(path: Path) -> list[int | str]:
@@ -181,7 +194,7 @@ def open_source(spec: str | int) -> FrameSource:
     if suffix in VIDEO_SUFFIXES:
         return _open_video(path)
     if suffix in IMAGE_SUFFIXES:
-        return ImageListSource([path], path.name)
+        return ImageListSource([path], path.name, skip_unreadable=False)
     raise SourceError(
         "unsupported", text, f"{path} is neither an image nor a video file"
     )

@@ -12,7 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.models.engine import make_engine, session_factory
@@ -37,15 +37,23 @@ class Database:
         self.engine.dispose()
 
 
-def _make_sqlite_folder(url: str) -> None:
-    parsed = make_url(url)
+def _sqlite_file(url: str, *, must_exist: bool) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailable(f"not a database URL: {url!r}") from error
     if parsed.get_backend_name() != "sqlite" or parsed.database in (
         None,
         "",
         ":memory:",
     ):
         return
-    folder = Path(parsed.database).expanduser().parent
+    path = Path(parsed.database).expanduser()
+    if must_exist and not path.exists():
+        raise DatabaseUnavailable(
+            f"database file does not exist: {path} (check --db; `demo` creates one)"
+        )
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -76,15 +84,23 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
+def open_database(
+    url: str, *, migrate: bool = True, must_exist: bool = False
+) -> Database:
     """Connect to ``url`` and, unless told not to, run the migrations.
+
+    With ``must_exist`` a SQLite file that is not there is an error instead
+    of a new, empty database.
 
     Raises:
         DatabaseUnavailable: the server does not answer, the file cannot be
             created, or the schema cannot be brought up to date.
     """
-    _make_sqlite_folder(url)
-    engine = make_engine(url)
+    _sqlite_file(url, must_exist=must_exist)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseUnavailable(f"cannot use database {url!r}: {error}") from error
     if migrate:
         try:
             upgrade(engine)

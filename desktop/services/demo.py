@@ -10,6 +10,7 @@ so the demo frames come with an answer key.
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import random
 import secrets
@@ -20,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING, Clock
+from desktop.i18n import _
 from desktop.models import (
     CheckIn,
     College,
     GatePass,
+    GateScan,
     Major,
     Observation,
     Registration,
@@ -333,12 +336,28 @@ class _Builder:
         when = self.now - timedelta(
             days=rng.randrange(0, 3), minutes=rng.randrange(600)
         )
+        gate = rng.choice(DEMO_GATES)
+        # Like a real one, the earlier check-in has the admitting scan behind it.
+        scan = GateScan(
+            scanned_at=when,
+            gate=gate,
+            workstation="demo",
+            source="camera",
+            kind="pass",
+            verdict=Verdict.ADMIT.value,
+            reasons=json.dumps([_("准予报到")], ensure_ascii=False),
+            student_id=student.id,
+            code_digest="demo",
+        )
+        self.session.add(scan)
+        self.session.flush()
         self.session.add(
             CheckIn(
                 student_id=student.id,
                 checked_in_at=when,
-                gate=rng.choice(DEMO_GATES),
+                gate=gate,
                 workstation="demo",
+                scan_id=scan.id,
             )
         )
         self.session.add(Observation(student_id=student.id, started_at=when))

@@ -65,6 +65,11 @@ from desktop.services.verdict import (
 
 log = logging.getLogger(__name__)
 
+# A hand scanner typing into a Chinese input method left in full-width
+# mode sends ０-９. Only the typed path maps them back: the mapping is one
+# to one, so the signature check is exactly as strict as for the camera.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
 # Longest text we look at: anything longer is refused unread.
 MAX_TEXT = 4096
 
@@ -262,6 +267,8 @@ class GateService:
         """
         started = time.perf_counter()
         text = text.strip()[:MAX_TEXT]
+        if source == "hand":
+            text = text.translate(_FULL_WIDTH_DIGITS)
         if looks_like_certificate(text):
             return self._handle_certificate(started, text, source)
         check = verify_pass(text, self._keyring)

@@ -87,6 +87,7 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
 def _write_public(path: Path, key: Ed25519PublicKey) -> None:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     path.write_text(raw.hex() + "\n", encoding="ascii")
+    path.chmod(0o644)  # whatever the umask: readable, writable by the owner only
 
 
 def _read_ids(path: Path) -> set[int]:
@@ -107,6 +108,7 @@ def _check_private_mode(path: Path) -> None:
 def create_key(folder: Path) -> int:
     """Create a new key pair, make it the signing key, return its id."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
     existing = [int(p.stem.split("-")[1]) for p in folder.glob("ed25519-*.pub")]
     key_id = max(existing, default=0) + 1
     if key_id > MAX_KEY_ID:
@@ -116,6 +118,7 @@ def create_key(folder: Path) -> int:
     _write_private(_private_path(folder, key_id), private)
     _write_public(_public_path(folder, key_id), private.public_key())
     (folder / _ACTIVE_FILE).write_text(f"{key_id}\n", encoding="ascii")
+    (folder / _ACTIVE_FILE).chmod(0o644)
     log.info("created signing key %d in %s", key_id, folder)
     return key_id
 
@@ -127,10 +130,27 @@ def retire_key(folder: Path, key_id: int) -> None:
     (folder / _RETIRED_FILE).write_text(text, encoding="ascii")
 
 
+def _check_folder_mode(folder: Path) -> None:
+    """Refuse a keys folder, or public key, that others may write to.
+
+    Whoever can add a ``.pub`` file there could sign passes of their own.
+    """
+    if os.name != "posix" or not folder.exists():
+        return
+    for path in (folder, *folder.glob("ed25519-*.pub")):
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o022:
+            raise KeyStoreError(
+                f"{path} can be changed by other users (mode {mode:o}); "
+                f"run: chmod go-w {path}"
+            )
+
+
 def load_keyring(folder: Path, *, create: bool = True) -> Keyring:
     """Load the keys in ``folder``, creating the first one if asked to."""
     if create and not any(folder.glob("ed25519-*.pub")):
         create_key(folder)
+    _check_folder_mode(folder)
 
     retired = _read_ids(folder / _RETIRED_FILE)
     public: dict[int, Ed25519PublicKey] = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -25,8 +24,9 @@ from desktop import paths
 from desktop.clock import Clock, SystemClock
 from desktop.i18n import _, set_language
 from desktop.services import demo as demo_service
-from desktop.services.auth import ROLE_LABELS, Actor
+from desktop.services.auth import Actor
 from desktop.services.db import Database, open_database
+from desktop.services.demo_accounts import Passwords, keep_passwords, password_lines
 from desktop.services.keys import Keyring, load_keyring
 from desktop.ui import errors
 from desktop.ui.context import ConsoleContext
@@ -42,7 +42,6 @@ CJK_FONT_FILES = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
 )
-DEMO_PASSWORDS_FILE = "demo-passwords.txt"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Prepared:
 
     db: Database
     keyring: Keyring
-    demo_passwords: str | None
+    demo_passwords: Passwords | None
 
 
 def prepare(
@@ -72,26 +71,8 @@ def prepare(
                 report.emit(_("正在生成演示学校（约需数秒）…"))
             with db.sessions() as session, session.begin():
                 school = demo_service.build_demo(session, clock, keyring)
-            passwords = format_passwords(school.passwords)
+            passwords = school.passwords
     return Prepared(db, keyring, passwords)
-
-
-def format_passwords(passwords: dict) -> str:
-    """The demo logins and passwords as printable lines."""
-    lines = [_("演示账号（仅显示一次）：")]
-    for login, (role, password) in passwords.items():
-        lines.append(f"  {login:<8} {password:<16} {_(ROLE_LABELS[role])}")
-    return "\n".join(lines) + "\n"
-
-
-def save_passwords(text: str) -> Path:
-    """Write the demo passwords to the console's home, owner-only."""
-    path = paths.home() / DEMO_PASSWORDS_FILE
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(path, 0o600)
-    return path
 
 
 def load_cjk_font(app: QApplication) -> str | None:
@@ -181,8 +162,8 @@ class ConsoleController(QObject):
         if prepared.demo_passwords:
             # Printed once, when the demo school is created, and kept in a
             # file only the owner can read.
-            path = save_passwords(prepared.demo_passwords)
-            print(prepared.demo_passwords, end="", flush=True)
+            path = keep_passwords(prepared.demo_passwords, prepared.db.url)
+            print(password_lines(prepared.demo_passwords), end="", flush=True)
             print(_("（已保存到 {path}）").format(path=path), flush=True)
         workstation = f"{socket.gethostname()}/{self._gate}"
         self._context = ConsoleContext(

@@ -91,3 +91,22 @@ def test_unreadable_image(tmp_path: Path) -> None:
         source.read()
 
     assert caught.value.kind == "unreadable"
+
+
+def test_folder_skips_unreadable_and_vanished_files(tmp_path: Path) -> None:
+    frame = np.full((48, 64, 3), 200, np.uint8)
+    cv2.imwrite(str(tmp_path / "1.png"), frame)
+    (tmp_path / "2.jpg").write_bytes(b"")  # zero bytes
+    (tmp_path / "3.jpg").write_bytes(b"\x00garbage" * 50)
+    cv2.imwrite(str(tmp_path / "4.png"), frame)
+    cv2.imwrite(str(tmp_path / "5.png"), frame)
+
+    with open_source(str(tmp_path)) as source:
+        first = source.read()
+        (tmp_path / "4.png").unlink()  # removed while playing
+        rest = []
+        while (image := source.read()) is not None:
+            rest.append(image)
+
+    assert first is not None and len(rest) == 1
+    assert [p.name for p in source.skipped] == ["2.jpg", "3.jpg", "4.png"]

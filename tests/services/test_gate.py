@@ -319,3 +319,16 @@ def test_lookup_is_limited_by_role(db, keyring, clock, monkeypatch) -> None:
         gate.find_students("张")
     with pytest.raises(PermissionDenied):
         gate.handle_student(1)
+
+
+def test_hand_scanner_in_full_width_mode_is_understood(gate, factory, db) -> None:
+    student = factory.student()
+    full_width = student.pass_text.translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+
+    from_camera = gate.handle(full_width, source="camera")
+    typed = gate.handle(full_width + "\r\n", source="hand")
+
+    assert from_camera.verdict is Verdict.REFUSE
+    assert typed.verdict is Verdict.ADMIT

@@ -219,3 +219,28 @@ def test_re_encoded_is_refused(keyring, genuine: str, encoding: str) -> None:
         return  # the unpadded number happened to need every digit
 
     assert not verify_pass(re_encoded, keyring).valid
+
+
+def test_keys_folder_others_can_write_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    load_keyring(folder)
+    folder.chmod(0o777)
+
+    with pytest.raises(Exception, match="chmod go-w"):
+        load_keyring(folder)
+
+
+def test_public_keys_are_not_writable_by_others_whatever_the_umask(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    old = os.umask(0)
+    try:
+        folder = tmp_path / "keys"
+        load_keyring(folder)
+    finally:
+        os.umask(old)
+
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+    assert all(mode & 0o022 == 0 for mode in modes.values()), modes

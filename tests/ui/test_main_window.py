@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import paths
 from desktop.clock import FixedClock
-from desktop.services.auth import Actor, Role
+from desktop.services.auth import Actor
 from desktop.services.db import Database
 from desktop.services.keys import Keyring
 from desktop.services.verdict import Verdict
@@ -142,16 +141,6 @@ def test_mute_action_silences_the_gate(
     window.mute_action.setChecked(True)
 
     assert window.gate_page._sounds.muted  # noqa: SLF001
-
-
-def test_demo_passwords_are_saved_owner_only() -> None:
-    text = app.format_passwords({"gate": (Role.GATE_STAFF, "s3cret")})
-
-    path = app.save_passwords(text)
-
-    assert path == paths.home() / app.DEMO_PASSWORDS_FILE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "s3cret" in path.read_text(encoding="utf-8") and "门岗人员" in text
 
 
 def test_prepare_builds_the_demo_only_once(

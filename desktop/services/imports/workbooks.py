@@ -97,7 +97,8 @@ def write_error_workbook(plan: ImportPlan, path: Path | str) -> Path:
     sheet.title = _("未导入的行")
     headers = list(plan.headers) or [""]
     reason_column = len(headers) + 1
-    sheet.append([*headers, _(ERROR_HEADER)])
+    for index, header in enumerate([*headers, _(ERROR_HEADER)], start=1):
+        _put(sheet.cell(row=1, column=index), header)
     for problem in plan.file_problems:
         _put(sheet.cell(row=sheet.max_row + 1, column=reason_column), problem.message())
 

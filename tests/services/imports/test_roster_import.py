@@ -120,3 +120,25 @@ def test_one_class_one_college_within_a_file(db, clock, tmp_path: Path) -> None:
     assert [p.message() for p in found.problems] == [
         "第3行 D列「学院」：同一班级在第2行属于另一学院"
     ]
+
+
+def test_error_workbook_keeps_formula_like_text_as_text(
+    db, clock, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.services.imports import write_error_workbook
+
+    trap = '=HYPERLINK("http://127.0.0.1/x","click")'
+    rows = [[*ROSTER_HEADERS, trap], [*roster_row(1), trap], [*roster_row(2), "x"]]
+    rows[2][1] = ""  # a missing name makes row 3 rejected
+    found = plan(db, clock, "roster", write_csv(tmp_path / "r.csv", rows))
+
+    write_error_workbook(found, tmp_path / "errors.xlsx")
+
+    sheet = load_workbook(tmp_path / "errors.xlsx").active
+    formulas = [
+        c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert formulas == []
+    assert trap in [c.value for c in sheet[1]]
