@@ -152,6 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(send)
     send.add_argument("--class", dest="class_name", metavar="NAME", required=True)
 
+    operator = commands.add_parser("operator", help="add or list operator accounts")
+    _add_db(operator)
+    operator_actions = operator.add_subparsers(dest="action", required=True)
+    add = operator_actions.add_parser("add", help="add an account (asks the password)")
+    add.add_argument("login", help="the login name (ASCII, no spaces)")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=("gate_staff", "class_head", "college_admin", "school_admin"),
+    )
+    add.add_argument("--name", default="", help="the name shown in the window")
+    add.add_argument("--college", help="a college admin's college")
+    add.add_argument(
+        "--classes", default="", help="a class head's classes, comma-separated"
+    )
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    operator_actions.add_parser("list", help="list the accounts")
+
     template = commands.add_parser("template", help="write an import template workbook")
     template.add_argument("kind", help="roster, registrations, approvals or health")
     template.add_argument("--out", required=True, metavar="FILE.xlsx")
@@ -187,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "certificate": commands.run_certificate,
         "import": commands.run_import,
         "template": commands.run_template,
+        "operator": commands.run_operator,
         "sheet": commands.run_sheet,
         "send": commands.run_send,
     }

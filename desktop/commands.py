@@ -569,3 +569,61 @@ def run_send(args: argparse.Namespace) -> int:
         return EXIT_NO
     print(_("已发送 {name} 至 {to}").format(name=name, to=settings.to_address))
     return EXIT_OK
+
+
+# --- operator ---------------------------------------------------------------
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass  # noqa: PLC0415
+
+    first = getpass.getpass(_("新密码："))
+    if getpass.getpass(_("再次输入：")) != first:
+        raise CommandError(_("两次输入的密码不一致"))
+    return first
+
+
+def run_operator(args: argparse.Namespace) -> int:
+    """``campus-console operator add|list``: manage accounts.
+
+    The command line acts as the system, so it can add the first school
+    admin of a new installation.
+    """
+    from desktop.services.operators import (  # noqa: PLC0415
+        OperatorError,
+        add_operator,
+        list_operators,
+    )
+
+    db = _database(args, create=args.action == "add")
+    clock = SystemClock()
+    if args.action == "list":
+        with db.sessions() as session:
+            for info in list_operators(session, _cli_actor()):
+                scope = info.college or "、".join(info.classes)
+                state = "" if info.active else _("（停用）")
+                role = info.role.value
+                print(f"{info.login:<12} {role:<14} {info.display_name} {scope}{state}")
+        return EXIT_OK
+
+    password = _read_password(args.password_stdin)
+    classes = tuple(name.strip() for name in args.classes.split(",") if name.strip())
+    try:
+        with db.sessions() as session, session.begin():
+            add_operator(
+                session,
+                clock,
+                _cli_actor(),
+                login=args.login,
+                display_name=args.name,
+                password=password,
+                role=Role(args.role),
+                college=args.college,
+                classes=classes,
+            )
+    except OperatorError as error:
+        raise CommandError(str(error)) from error
+    print(_("已添加账号：{login}").format(login=args.login))
+    return EXIT_OK
