@@ -17,6 +17,7 @@ same submission minute, repeats for ``replay_run_days`` days running
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -52,8 +53,11 @@ class PunchInInvalid(ValueError):
 
 def parse_temperature(value: object) -> float:
     """A temperature in °C from a number or text; ValueError in words."""
+    # Full-width digits and a trailing ℃ are how people type it in WPS.
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = text.removesuffix("°C").removesuffix("℃").strip()
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text)
     except InvalidOperation:
         raise ValueError(_("体温不是数字")) from None
     if not number.is_finite():

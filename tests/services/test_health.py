@@ -365,3 +365,10 @@ def test_import_is_limited_by_role_and_scope(db, clock, factory, tmp_path) -> No
     assert written is None and "不在您负责的范围内" in problems[0]
     with pytest.raises(PermissionDenied):
         import_file(db, clock, path, Actor(None, "g", "门岗", Role.GATE_STAFF))
+
+
+@pytest.mark.parametrize("typed", ["３６．５", "36.5℃", " 36.5 °C", 36.5])
+def test_temperature_as_people_type_it(typed: object) -> None:
+    from desktop.services.health import parse_temperature
+
+    assert parse_temperature(typed) == 36.5
