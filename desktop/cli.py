@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from desktop import paths
 from desktop.i18n import _
 from desktop.services.db import DatabaseUnavailable
 from desktop.services.keys import KeyStoreError
@@ -247,7 +246,3 @@ def _fail(command: str, reason: str, code: int) -> int:
     print(f"campus-console {command}: {reason}", file=sys.stderr)
     return code
 
-
-def database_url(args: argparse.Namespace) -> str:
-    """The database named on the command line, in the environment, or the default."""
-    return getattr(args, "db", None) or paths.default_database_url()

@@ -236,7 +236,7 @@ def test_unreachable_database_is_one_clear_line(
 def test_verify_ignores_what_a_scanner_adds_around_a_code(
     demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop.commands import _texts_from
+    from desktop.commands.gate import _texts_from
 
     number = student_numbers(demo_db)[4]
     png = tmp_path / "p.png"
