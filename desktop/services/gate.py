@@ -13,49 +13,50 @@ slower one reports "already checked in".
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING, Clock
-from desktop.i18n import N_, _
 from desktop.models import (
     CheckIn,
     GatePass,
     GateScan,
     Observation,
-    Registration,
-    ReturnApproval,
     Student,
 )
 from desktop.services import audit
 from desktop.services.auth import Actor, Permission
 from desktop.services.certificates import (
-    CertificateReport,
     inspect,
     looks_like_certificate,
 )
 from desktop.services.db import Database
+from desktop.services.gate_facts import (
+    GateCounters,
+    GateResult,
+    ScanInput,
+    StudentMatch,
+    code_digest,
+    match_condition,
+    student_by_id,
+    student_facts,
+)
 from desktop.services.keys import Keyring
 from desktop.services.masking import mask_document
 from desktop.services.passes import PassCheck, looks_like_pass, verify_pass
 from desktop.services.settings import CampaignSettings, load_settings
 from desktop.services.verdict import (
-    ApprovalKind,
     Decision,
     GateFacts,
     PassRecord,
-    StudentFacts,
     Verdict,
     admitted,
     already_checked_in,
@@ -74,156 +75,7 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 MAX_TEXT = 4096
 
 
-@dataclass(frozen=True)
-class GateResult:
-    """A recorded decision, as plain data for the screen and the CLI.
-
-    Attributes:
-        verdict: admit, already, not_yet or refuse.
-        reasons: the reasons in words.
-        kind: "pass", "certificate" or "unknown".
-        student_no: the student's number, when the code named a student.
-        student_name: the name (shown on admit so staff compare the card).
-        class_name: the student's class.
-        masked_document: the document number with the middle masked.
-        scanned_at: when the decision was recorded.
-        gate: the gate's name.
-        ms: decoded text to recorded verdict, in milliseconds.
-        scan_id: the ``GateScan`` row.
-        check_in_recorded: whether this scan created the check-in.
-        certificate: the release certificate read, when one was shown.
-    """
-
-    verdict: Verdict
-    reasons: tuple[str, ...]
-    kind: str
-    student_no: str | None
-    student_name: str | None
-    class_name: str | None
-    masked_document: str | None
-    scanned_at: datetime
-    gate: str
-    ms: float
-    scan_id: int
-    check_in_recorded: bool
-    certificate: CertificateReport | None = None
-
-    def to_json(self) -> dict[str, object]:
-        """The ``scan --json`` object (DESIGN section 9).
-
-        A certificate scan adds ``certificate``: its state and, when the
-        signature held, its number and release day.
-        """
-        line: dict[str, object] = {
-            "time": self.scanned_at.astimezone(BEIJING).isoformat(timespec="seconds"),
-            "gate": self.gate,
-            "kind": self.kind,
-            "verdict": self.verdict.value,
-            "reasons": list(self.reasons),
-            "student_no": self.student_no,
-            "ms": round(self.ms, 2),
-        }
-        if self.certificate is not None:
-            fields = self.certificate.fields
-            line["certificate"] = {
-                "state": self.certificate.state.value,
-                "number": fields.number if fields else None,
-                "released_on": fields.released_on.isoformat() if fields else None,
-            }
-        return line
-
-
-@dataclass(frozen=True)
-class GateCounters:
-    """The numbers on the gate page."""
-
-    admitted_here_today: int
-    checked_in_total: int
-    refused_here_today: int
-
-
-def code_digest(text: str) -> str:
-    """A short digest kept instead of the code (a pass is a bearer token)."""
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
-
-
-_SYMPTOMS = (("fever", N_("发烧")), ("cough", N_("咳嗽")), ("fatigue", N_("乏力")))
-
-
-def _student_facts(session: Session, student: Student) -> StudentFacts:
-    registration = session.scalars(
-        select(Registration).where(
-            Registration.student_id == student.id, Registration.is_current
-        )
-    ).first()
-    approval = session.scalars(
-        select(ReturnApproval)
-        .where(
-            ReturnApproval.student_id == student.id,
-            ReturnApproval.revoked_at.is_(None),
-        )
-        .order_by(ReturnApproval.approved_at.desc(), ReturnApproval.id.desc())
-        .limit(1)
-    ).first()
-    check_in = session.scalars(
-        select(CheckIn).where(CheckIn.student_id == student.id)
-    ).first()
-
-    symptoms: tuple[str, ...] = ()
-    province = None
-    if registration is not None:
-        symptoms = tuple(
-            _(label) for attr, label in _SYMPTOMS if getattr(registration, attr)
-        )
-        province = None if registration.origin_abroad else registration.province
-    return StudentFacts(
-        registered=registration is not None,
-        approval_kind=ApprovalKind(approval.kind) if approval else None,
-        approved_from=approval.approved_from if approval else None,
-        origin_province=province,
-        symptoms=symptoms,
-        checked_in_at=check_in.checked_in_at if check_in else None,
-        checked_in_gate=check_in.gate if check_in else None,
-    )
-
-
-@dataclass(frozen=True)
-class StudentMatch:
-    """A student found by manual look-up, masked for the gate screen."""
-
-    student_id: int
-    student_no: str
-    name: str
-    class_name: str
-    masked_document: str
-
-
-@dataclass(frozen=True)
-class _ScanInput:
-    """What was presented at the gate, before the database is asked."""
-
-    check: PassCheck | None
-    kind: str
-    source: str
-    digest: str
-    serial: int | None
-
-
-def _by_id(
-    session: Session, *, student_id: int
-) -> tuple[Student | None, PassRecord | None]:
-    return session.get(Student, student_id), None
-
-
-_DOC_TAIL = re.compile(r"^\d{3}[\dXx]$")
-
-
-def _match_condition(query: str) -> ColumnElement[bool]:
-    if _DOC_TAIL.match(query):
-        return or_(Student.doc_tail == query.upper(), Student.student_no == query)
-    if query.isdigit():
-        return Student.student_no.startswith(query, autoescape=True)
-    return Student.name.contains(query, autoescape=True)
+__all__ = ["GateCounters", "GateResult", "GateService", "StudentMatch", "code_digest"]
 
 
 class GateService:
@@ -272,7 +124,7 @@ class GateService:
         if looks_like_certificate(text):
             return self._handle_certificate(started, text, source)
         check = verify_pass(text, self._keyring)
-        scan = _ScanInput(
+        scan = ScanInput(
             check=check,
             kind="pass" if looks_like_pass(text) else "unknown",
             source=source,
@@ -289,14 +141,16 @@ class GateService:
         """
         self._actor.require(Permission.GATE_LOOKUP)
         started = time.perf_counter()
-        scan = _ScanInput(
+        scan = ScanInput(
             check=None, kind="manual", source="manual", digest="", serial=None
         )
-        return self._decide(started, scan, partial(_by_id, student_id=student_id))
+        return self._decide(
+            started, scan, partial(student_by_id, student_id=student_id)
+        )
 
     def _handle_certificate(self, started: float, text: str, source: str) -> GateResult:
         """Refuse a release certificate, saying what it is and whether valid."""
-        scan = _ScanInput(
+        scan = ScanInput(
             check=None,
             kind="certificate",
             source=source,
@@ -339,7 +193,7 @@ class GateService:
         if not query:
             return []
         with self._db.sessions() as session, session.begin():
-            statement = select(Student).where(_match_condition(query)).limit(limit)
+            statement = select(Student).where(match_condition(query)).limit(limit)
             students = session.scalars(statement.order_by(Student.student_no)).all()
             matches = [
                 StudentMatch(
@@ -364,7 +218,7 @@ class GateService:
     def _decide(
         self,
         started: float,
-        scan: _ScanInput,
+        scan: ScanInput,
         lookup: Callable[[Session], tuple[Student | None, PassRecord | None]],
     ) -> GateResult:
         with self._db.sessions() as session, session.begin():
@@ -375,7 +229,7 @@ class GateService:
                 now=now,
                 severe_provinces=self._settings.severe_provinces,
                 pass_record=record,
-                student=_student_facts(session, student) if student else None,
+                student=student_facts(session, student) if student else None,
             )
             decision = decide(facts)
             recorded = False
@@ -460,7 +314,7 @@ class GateService:
     def _record_scan(
         self,
         session: Session,
-        scan: _ScanInput,
+        scan: ScanInput,
         decision: Decision,
         student: Student | None,
         now: datetime,
