@@ -24,11 +24,10 @@ from desktop.scanner.decoders import (
     Decoded,
     DecodePipeline,
     Decoder,
-    OpenCvDecoder,
-    PyzbarDecoder,
     ZxingDecoder,
 )
 from desktop.scanner.preprocess import to_gray
+from desktop.scanner.second_opinions import OpenCvDecoder, PyzbarDecoder
 from desktop.scanner.synthetic import FrameItem, render_frames
 
 logger = logging.getLogger(__name__)

@@ -8,12 +8,10 @@ import qrcode
 
 from desktop.scanner.decoders import (
     DecodePipeline,
-    OpenCvDecoder,
-    PyzbarDecoder,
     ZxingDecoder,
-    _undo_latin1,
 )
 from desktop.scanner.preprocess import to_gray
+from desktop.scanner.second_opinions import OpenCvDecoder, PyzbarDecoder, _undo_latin1
 from tests.scanner.conftest import on_frame, qr_image
 
 TEXT = "证书 编号 2020-0313 签名 ABCDEFGHIJKLMNOP"
