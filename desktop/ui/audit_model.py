@@ -13,26 +13,19 @@ import logging
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.i18n import _
 from desktop.services import audit_log
 from desktop.services.audit_log import AuditQuery, AuditRow
 from desktop.services.auth import Actor
 from desktop.services.db import Database
+from desktop.ui.paged_model import AnyIndex, FirstPage, NextPage, PagedTableModel
 from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _count_and_first_page(
@@ -51,65 +44,33 @@ def _page(
         return audit_log.fetch_page(session, actor, query, offset, limit)
 
 
-class AuditModel(QAbstractTableModel):
-    """Audit events, newest first, fetched lazily through a task runner.
+class AuditModel(PagedTableModel):
+    """Audit events, newest first, fetched lazily through a task runner."""
 
-    Signals:
-        total_changed(int): the number of matching events is known.
-        load_failed(str): a query failed; the message is for the operator.
-    """
-
-    total_changed = Signal(int)
-    load_failed = Signal(str)
+    page_size = PAGE_SIZE
 
     def __init__(
         self, db: Database, actor: Actor, runner: TaskRunner, parent: Any = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, AuditQuery(), parent)
         self._db = db
         self._actor = actor
-        self._runner = runner
-        self._query = AuditQuery()
-        self._rows: list[AuditRow] = []
         self._cells: list[list[str]] = []
-        self._total = 0
-        self._generation = 0
-        self._fetching = False
 
-    @property
-    def total(self) -> int:
-        """How many events match the current query."""
-        return self._total
+    def _first_page_task(self, query: AuditQuery, limit: int) -> FirstPage:
+        return partial(_count_and_first_page, self._db, self._actor, query, limit)
 
-    @property
-    def query(self) -> AuditQuery:
-        """The query shown."""
-        return self._query
+    def _page_task(self, query: AuditQuery, offset: int, limit: int) -> NextPage:
+        return partial(_page, self._db, self._actor, query, offset, limit)
 
-    def row_at(self, row: int) -> AuditRow:
-        """The event shown at ``row``."""
-        return self._rows[row]
+    def _failure_text(self, error: BaseException) -> str:
+        return _("操作日志加载失败：{error}").format(error=error)
 
-    def set_query(self, query: AuditQuery) -> None:
-        """Show the events matching ``query`` (reloads from the top)."""
-        self._generation += 1
-        self._query = query
-        self._fetching = True
-        self.beginResetModel()
-        self._rows, self._cells, self._total = [], [], 0
-        self.endResetModel()
-        self._runner.submit(
-            _count_and_first_page,
-            self._db,
-            self._actor,
-            query,
-            PAGE_SIZE,
-            on_result=partial(self._on_first_page_loaded, self._generation),
-            on_error=self._on_query_failed,
-        )
+    def _rows_added(self, rows: list[AuditRow]) -> None:
+        self._cells.extend(row.cells() for row in rows)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _rows_cleared(self) -> None:
+        self._cells = []
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(audit_log.COLUMNS)
@@ -132,54 +93,3 @@ class AuditModel(QAbstractTableModel):
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             return self._cells[index.row()][index.column()]
         return None
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
-        if parent.isValid():
-            return False
-        return not self._fetching and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802, B008
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        self._runner.submit(
-            _page,
-            self._db,
-            self._actor,
-            self._query,
-            len(self._rows),
-            PAGE_SIZE,
-            on_result=partial(self._on_page_loaded, self._generation),
-            on_error=self._on_query_failed,
-        )
-
-    def _on_first_page_loaded(
-        self, generation: int, loaded: tuple[int, list[AuditRow]]
-    ) -> None:
-        if generation != self._generation:
-            return
-        self._total = loaded[0]
-        self._fetching = False
-        self._append(loaded[1])
-        self.total_changed.emit(self._total)
-
-    def _on_page_loaded(self, generation: int, rows: list[AuditRow]) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        self._append(rows)
-
-    def _append(self, rows: list[AuditRow]) -> None:
-        if not rows:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self._cells.extend(row.cells() for row in rows)
-        self.endInsertRows()
-
-    def _on_query_failed(self, exc: BaseException) -> None:
-        self._fetching = False
-        log.error("audit log query failed: %s", exc, exc_info=exc)
-        self.load_failed.emit(_("操作日志加载失败：{error}").format(error=exc))

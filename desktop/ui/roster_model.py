@@ -12,13 +12,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop.clock import BEIJING, Clock
@@ -28,6 +22,7 @@ from desktop.services.approvals import FLAG_LABELS
 from desktop.services.auth import Actor
 from desktop.services.db import Database
 from desktop.services.roster import RosterQuery, RosterRow
+from desktop.ui.paged_model import AnyIndex, FirstPage, NextPage, PagedTableModel
 from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -50,8 +45,6 @@ HEADERS = (
 FLAG_COLUMN = 10
 _FLAG_COLOUR = QColor("#b71c1c")
 _APPROVALS = {"campus": N_("批准返校"), "beijing_only": N_("返京不返校")}
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _count_and_first_page(
@@ -111,19 +104,14 @@ def cell_text(row: RosterRow, column: int) -> str:
     return row.masked_document
 
 
-class RosterModel(QAbstractTableModel):
+class RosterModel(PagedTableModel):
     """Roster rows, fetched lazily in pages through a task runner.
 
     Args:
         clock: today's date for the flags (None: the wall clock).
-
-    Signals:
-        total_changed(int): the number of matching students is known.
-        load_failed(str): a query failed; the message is for the operator.
     """
 
-    total_changed = Signal(int)
-    load_failed = Signal(str)
+    page_size = PAGE_SIZE
 
     def __init__(
         self,
@@ -134,49 +122,21 @@ class RosterModel(QAbstractTableModel):
         *,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, RosterQuery(), parent)
         self._db = db
         self._actor = actor
-        self._runner = runner
         self._clock = clock
-        self._query = RosterQuery()
-        self._rows: list[RosterRow] = []
-        self._total = 0
-        self._generation = 0
-        self._fetching = False
 
-    @property
-    def total(self) -> int:
-        """How many students match the current query."""
-        return self._total
-
-    def row_at(self, row: int) -> RosterRow:
-        """The roster row shown at ``row``."""
-        return self._rows[row]
-
-    def set_query(self, query: RosterQuery) -> None:
-        """Show the students matching ``query`` (reloads from the top)."""
-        self._generation += 1
-        self._query = query
-        self._fetching = True
-        self.beginResetModel()
-        self._rows = []
-        self._total = 0
-        self.endResetModel()
-        generation = self._generation
-        self._runner.submit(
-            _count_and_first_page,
-            self._db,
-            self._actor,
-            self._clock,
-            query,
-            PAGE_SIZE,
-            on_result=partial(self._on_first_page_loaded, generation),
-            on_error=self._on_query_failed,
+    def _first_page_task(self, query: RosterQuery, limit: int) -> FirstPage:
+        return partial(
+            _count_and_first_page, self._db, self._actor, self._clock, query, limit
         )
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _page_task(self, query: RosterQuery, offset: int, limit: int) -> NextPage:
+        return partial(_page, self._db, self._actor, self._clock, query, offset, limit)
+
+    def _failure_text(self, error: BaseException) -> str:
+        return _("名单加载失败：{error}").format(error=error)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -199,55 +159,3 @@ class RosterModel(QAbstractTableModel):
         if role == Qt.ForegroundRole and index.column() == FLAG_COLUMN:
             return _FLAG_COLOUR
         return None
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
-        if parent.isValid():
-            return False
-        return not self._fetching and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802, B008
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation = self._generation
-        self._runner.submit(
-            _page,
-            self._db,
-            self._actor,
-            self._clock,
-            self._query,
-            len(self._rows),
-            PAGE_SIZE,
-            on_result=partial(self._on_page_loaded, generation),
-            on_error=self._on_query_failed,
-        )
-
-    def _on_first_page_loaded(
-        self, generation: int, loaded: tuple[int, list[RosterRow]]
-    ) -> None:
-        if generation != self._generation:
-            return
-        self._total = loaded[0]
-        self._fetching = False
-        self._append(loaded[1])
-        self.total_changed.emit(self._total)
-
-    def _on_page_loaded(self, generation: int, rows: list[RosterRow]) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        self._append(rows)
-
-    def _append(self, rows: list[RosterRow]) -> None:
-        if not rows:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
-    def _on_query_failed(self, exc: BaseException) -> None:
-        self._fetching = False
-        log.error("roster query failed", exc_info=exc)
-        self.load_failed.emit(_("名单加载失败：{error}").format(error=exc))

@@ -145,7 +145,7 @@ def test_roster_loads_more_rows_when_scrolled(
     monkeypatch: pytest.MonkeyPatch,
     qtbot: QtBot,
 ) -> None:
-    monkeypatch.setattr(roster_model, "PAGE_SIZE", 25)
+    monkeypatch.setattr(roster_model.RosterModel, "page_size", 25)
     page = make_roster_page("admin")
     model = page.model
     assert model.rowCount() == 25 and model.canFetchMore()
