@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -36,12 +36,14 @@ from desktop.clock import Clock, SystemClock, today
 from desktop.models import (
     CheckIn,
     College,
+    Observation,
     Registration,
     ReturnApproval,
     SchoolClass,
     Student,
 )
 from desktop.models.base import UtcDateTime
+from desktop.services import observation
 from desktop.services.approvals import Flag, FlagFacts, flags
 from desktop.services.auth import Actor, Permission, Role
 from desktop.services.masking import mask_document
@@ -72,6 +74,7 @@ class RosterQuery:
         search: a student-number prefix, a name fragment, or the last four
             characters of the document number.
         flag: only students with this flag (late, arrived unapproved).
+        observing: under observation now (True) or released (False).
     """
 
     college_id: int | None = None
@@ -81,6 +84,7 @@ class RosterQuery:
     checked_in: bool | None = None
     search: str = ""
     flag: Flag | None = None
+    observing: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class RosterRow:
         masked_document: the document number, masked.
         flags: what the console flags about the student (see
             :func:`desktop.services.approvals.flags`).
+        observation: the observation state with its dates, for a student
+            who has checked in (see :mod:`desktop.services.observation`).
     """
 
     student_no: str
@@ -115,6 +121,7 @@ class RosterRow:
     gate: str | None
     masked_document: str
     flags: frozenset[Flag] = frozenset()
+    observation: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,14 +147,17 @@ class _Context:
     """What one roster statement needs besides the query itself."""
 
     settings: CampaignSettings
+    clock: Clock
     today: date
     dialect: str
 
 
 def _context(session: Session, clock: Clock | None) -> _Context:
+    clock = clock or SystemClock()
     return _Context(
         settings=load_settings(session),
-        today=today(clock or SystemClock()),
+        clock=clock,
+        today=today(clock),
         dialect=session.get_bind().dialect.name,
     )
 
@@ -282,6 +292,14 @@ def _filtered(statement: Select, query: RosterQuery, context: _Context) -> Selec
         conditions.append(checked_in if query.checked_in else ~checked_in)
     if query.flag is not None:
         conditions.append(_flag_clause(Flag(query.flag), context))
+    if query.observing is not None:
+        released = Observation.released_at.is_not(None)
+        conditions.append(
+            exists().where(
+                Observation.student_id == Student.id,
+                ~released if query.observing else released,
+            )
+        )
     search = _search_clause(query.search, context.dialect)
     if search is not None:
         conditions.append(search)
@@ -399,14 +417,22 @@ def _details(session: Session, ids: list[int], context: _Context) -> list[Roster
             CheckIn.student_id.in_(ids)
         ),
     )
+    observed = observation.statuses(
+        session, context.clock, student_ids=list(check_ins), settings=context.settings
+    )
     return [
-        _row(
-            student,
-            registrations.get(student.id),
-            first_at.get(student.id),
-            approvals.get(student.id),
-            check_ins.get(student.id),
-            context,
+        replace(
+            _row(
+                student,
+                registrations.get(student.id),
+                first_at.get(student.id),
+                approvals.get(student.id),
+                check_ins.get(student.id),
+                context,
+            ),
+            observation=observed[student.id].describe()
+            if student.id in observed
+            else "",
         )
         for student in students
     ]

@@ -41,8 +41,10 @@ HEADERS = (
     N_("报到校门"),
     N_("证件号码"),
     N_("标记"),
+    N_("观察状态"),
 )
 FLAG_COLUMN = 10
+OBSERVATION_COLUMN = 11
 _FLAG_COLOUR = QColor("#b71c1c")
 _APPROVALS = {"campus": N_("批准返校"), "beijing_only": N_("返京不返校")}
 
@@ -101,6 +103,8 @@ def cell_text(row: RosterRow, column: int) -> str:
         return row.gate or ""
     if column == FLAG_COLUMN:
         return flags_text(row)
+    if column == OBSERVATION_COLUMN:
+        return row.observation
     return row.masked_document
 
 

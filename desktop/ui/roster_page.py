@@ -127,6 +127,9 @@ class RosterPage(QWidget):
         self.checked_in_combo = _yes_no_combo(
             self, _("报到：全部"), _("已报到"), _("未报到")
         )
+        self.observing_combo = _yes_no_combo(
+            self, _("观察：全部"), _("观察中"), _("已解除观察")
+        )
         self.approval_combo = QComboBox(self)
         self.approval_combo.addItem(_("审批：全部"), None)
         self.approval_combo.addItem(_("批准返校"), ApprovalFilter.CAMPUS)
@@ -160,6 +163,7 @@ class RosterPage(QWidget):
             self.registered_combo,
             self.approval_combo,
             self.checked_in_combo,
+            self.observing_combo,
             self.flag_combo,
         ):
             filters.addWidget(widget)
@@ -184,6 +188,7 @@ class RosterPage(QWidget):
             self.registered_combo,
             self.approval_combo,
             self.checked_in_combo,
+            self.observing_combo,
             self.flag_combo,
         ):
             combo.currentIndexChanged.connect(self.apply_filters)
@@ -208,6 +213,7 @@ class RosterPage(QWidget):
             checked_in=self.checked_in_combo.currentData(),
             search=self.search_edit.text().strip(),
             flag=_enum_or_none(Flag, self.flag_combo.currentData()),
+            observing=self.observing_combo.currentData(),
         )
 
     def selected_rows(self) -> list[RosterRow]:
