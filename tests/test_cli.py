@@ -302,3 +302,19 @@ def test_nonsense_arguments_are_usage_errors(argv: list[str]) -> None:
         main(argv)
 
     assert stopped.value.code == 2
+
+
+def test_verify_without_its_database_does_not_say_valid(
+    demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.commands.gate import _texts_from
+
+    number = student_numbers(demo_db)[6]
+    png = tmp_path / "p.png"
+    main(["pass", number, "--db", demo_db, "--out", str(png), "--reissue"])
+    (text,) = _texts_from(str(png))
+    capsys.readouterr()
+
+    gone = f"sqlite:///{tmp_path / 'gone.sqlite3'}"
+    assert main(["verify", text, "--db", gone]) == 1
+    assert "未能确认" in capsys.readouterr().err

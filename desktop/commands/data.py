@@ -62,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(_("仅检查，未写入任何数据"))
             return EXIT_OK if plan.ok else EXIT_NO
         if plan.file_problems or not (plan.ok or args.valid_only):
-            print(_("文件有问题，未导入任何数据"))
+            print(_("文件有问题，未导入任何数据"), file=sys.stderr)
             return EXIT_NO
         result = apply_import(session, clock, actor, plan, valid_only=args.valid_only)
     print(_("已导入：{summary}").format(summary=result.summary()))

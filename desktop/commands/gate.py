@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -305,4 +306,9 @@ def run_verify(args: argparse.Namespace) -> int:
         valid, line = describe_code(text, db, keyring)
         all_valid &= valid
         print(line)
+    if all_valid and db is None:
+        # The signature holds, but a revoked code would look the same: a
+        # script reading the exit code must not take it as valid.
+        print(_("数据库不可用，未能确认是否已作废或撤销"), file=sys.stderr)
+        return EXIT_NO
     return EXIT_OK if all_valid else EXIT_NO

@@ -89,7 +89,8 @@ class Dashboard:
         approved: students approved to return to campus.
         checked_in_today: check-ins today.
         checked_in_total: check-ins so far.
-        under_observation: checked in and not released.
+        under_observation: checked in, not released and not yet eligible
+            (the release page's 观察中).
         eligible: may be released now.
         released: released from observation.
         abnormal_today: today's punch-ins with fever or a symptom.
@@ -253,7 +254,8 @@ def _observation(session: Session, clock: Clock, actor: Actor) -> tuple[int, int
     found = observation.statuses(session, clock, actor=actor).values()
     released = sum(s.released_on is not None for s in found)
     eligible = sum(s.eligible for s in found)
-    return len(found) - released, eligible, released
+    # As on the release page: 观察中 are those not yet eligible.
+    return len(found) - released - eligible, eligible, released
 
 
 def dashboard(session: Session, clock: Clock, actor: Actor) -> Dashboard:

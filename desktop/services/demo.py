@@ -41,7 +41,7 @@ from desktop.services.idcard import check_digit
 from desktop.services.issuing import new_pass_ref
 from desktop.services.keys import Keyring
 from desktop.services.passes import encode_pass
-from desktop.services.reference import institution_by_name
+from desktop.services.reference import institution_by_name, provinces
 from desktop.services.registration_rules import DOC_ID_CARD
 from desktop.services.settings import CampaignSettings, save_settings
 from desktop.services.verdict import Verdict
@@ -314,7 +314,7 @@ class _Builder:
             arrival_tbd=False,
             origin_abroad=False,
             province=province,
-            city=None,
+            city=rng.choice(provinces()[province]),
             fever=symptom and rng.random() < 0.6,
             cough=symptom,
             fatigue=symptom and rng.random() < 0.3,

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING, Clock, today
 from desktop.i18n import _
-from desktop.models import HealthReport, Student
+from desktop.models import CheckIn, HealthReport, Student
 from desktop.services import audit
-from desktop.services.auth import Actor, Permission
+from desktop.services.auth import Actor, Permission, Role
 from desktop.services.scope import require_student
 from desktop.services.settings import CampaignSettings
 
@@ -137,6 +137,26 @@ def current_report(session: Session, student_id: int, day: date) -> HealthReport
     ).first()
 
 
+# Entering a punch-in this many days after the day it is for is routine
+# (yesterday's, forgotten); older ones are a back-fill only a school admin
+# may make, or missed days could be filled in to reach release.
+ROUTINE_LATE_DAYS = 1
+
+
+def _check_backfill(
+    session: Session, actor: Actor, student: Student, day: date, now_day: date
+) -> None:
+    checked_in = session.scalars(
+        select(CheckIn.checked_in_at).where(CheckIn.student_id == student.id)
+    ).first()
+    if checked_in is not None and day < checked_in.astimezone(BEIJING).date():
+        raise PunchInInvalid({"day": _("打卡日期不能早于报到日期")})
+    if (now_day - day).days > ROUTINE_LATE_DAYS and actor.role is not Role.SCHOOL_ADMIN:
+        raise PunchInInvalid(
+            {"day": _("补录{day}的打卡须由校级管理员操作").format(day=day.isoformat())}
+        )
+
+
 def record_punch_in(
     session: Session,
     clock: Clock,
@@ -173,6 +193,7 @@ def record_punch_in(
         note=note,
         today=today(clock),
     )
+    _check_backfill(session, actor, student, day, today(clock))
     clean_temperature, clean_symptoms, clean_note = clean
     stored_symptoms = SYMPTOM_SEPARATOR.join(clean_symptoms)
 

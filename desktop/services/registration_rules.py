@@ -119,7 +119,30 @@ def normalise(form: RegistrationForm) -> RegistrationForm:
             changes[item.name] = clean_text(value)
     changes["doc_number"] = normalise_id_number(form.doc_number or "")
     changes["phone"] = normalise_phone(form.phone)
+    changes.update(_unchosen_branches(form))
     return replace(form, **changes)
+
+
+def _unchosen_branches(form: RegistrationForm) -> dict[str, object]:
+    """Empty the fields of the branches the form did not choose.
+
+    A dormitory left over from before a student moved off campus would
+    otherwise be saved, shown in the sheet and in the history.
+    """
+    cleared: dict[str, object] = {}
+    if form.international is False:
+        cleared["country"] = ""
+    if form.on_campus is True:
+        cleared.update(community="", address="")
+    elif form.on_campus is False:
+        cleared.update(building="", room="")
+    if form.left_beijing is False:
+        cleared.update(arrival_date=None, arrival_tbd=False)
+    if form.origin_abroad is True:
+        cleared.update(province="", city="")
+    elif form.origin_abroad is False:
+        cleared["foreign_address"] = ""
+    return cleared
 
 
 def _required_text(value: str, field_name: str, errors: dict[str, str]) -> bool:

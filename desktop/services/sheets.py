@@ -32,7 +32,7 @@ from desktop.clock import BEIJING, Clock, today
 from desktop.i18n import _
 from desktop.models import College, SchoolClass
 from desktop.services import audit
-from desktop.services.auth import Actor, Permission, PermissionDenied
+from desktop.services.auth import Actor, Permission, PermissionDenied, Role
 from desktop.services.scope import class_condition
 from desktop.services.settings import load_settings
 from desktop.services.sheet_data import (
@@ -405,8 +405,13 @@ def export_college(
 
 
 def export_school(session: Session, clock: Clock, actor: Actor, path: Path) -> Path:
-    """The school workbook: summary by college, by class, then every student."""
+    """The school workbook: summary by college, by class, then every student.
+
+    School admins only: a workbook titled 全校 must hold the whole school.
+    """
     actor.require(Permission.ROSTER_VIEW)
+    if actor.role is not Role.SCHOOL_ADMIN:
+        raise PermissionDenied(_("全校统计表仅限校级管理员导出"))
     classes = _classes_in_scope(session, actor)
     now = clock.now()
     sheets = class_sheets(

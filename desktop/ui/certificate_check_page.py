@@ -33,6 +33,7 @@ from desktop.services.auth import Permission
 from desktop.services.certificates import (
     LABELS,
     LINE_COUNT,
+    CertificateProblem,
     CertificateReport,
     CertificateState,
     inspect,
@@ -64,6 +65,7 @@ _LOOK = {
     CertificateState.FORGED: ("#c4161c", "#ffffff", Glyph.CROSS, "证明无效"),
 }
 _IDLE = ("#e3e8ec", "#37474f", Glyph.NONE, "请扫描或粘贴解除观察电子证明")
+_NOT_A_CERTIFICATE = ("#f2a900", "#1d1d1d", Glyph.EXCLAMATION, "不是解除观察电子证明")
 
 
 def _detail(report: CertificateReport) -> str:
@@ -72,6 +74,9 @@ def _detail(report: CertificateReport) -> str:
         return _("电子签名验证通过；学校记录中该证明未撤销")
     if report.state is CertificateState.UNRECORDED:
         return _("电子签名有效，但本系统查无签发记录，请联系签发单位")
+    if report.problem is CertificateProblem.IS_PASS:
+        # A genuine pass shown at the wrong desk is not a forgery.
+        return report.summary()[0]
     return state_line(report)
 
 
@@ -220,6 +225,8 @@ class CertificateCheckPage(QWidget):
     def _on_inspect_done(self, report: CertificateReport) -> None:
         self.check_button.setEnabled(True)
         look = _LOOK[report.state]
+        if report.problem is CertificateProblem.IS_PASS:
+            look = _NOT_A_CERTIFICATE
         self._show_look(look, _detail(report))
         fields = report.fields
         values = ("",) * len(LABELS)

@@ -390,7 +390,7 @@ class ReleasePage(QWidget):
             return
         row = rows[0]
         if self._board is None or not self._board.can_undo(row):
-            self._say(_("解除已超过一天，不能撤回；如需作废请撤销证明"), error=True)
+            self._say(_("已超过可撤回的时限，不能撤回；如需作废请撤销证明"), error=True)
             return
         self._ask_reason(
             _("撤回解除观察"),

@@ -83,7 +83,8 @@ def test_counts_at_a_glance(db, clock, school) -> None:
     assert found.late == 1  # e: approved from 3-16, registered 3-17
     assert found.approved == 5
     assert (found.checked_in_today, found.checked_in_total) == (2, 4)
-    assert (found.under_observation, found.eligible, found.released) == (3, 1, 1)
+    # 观察中 counts those not yet eligible, as the release page does.
+    assert (found.under_observation, found.eligible, found.released) == (2, 1, 1)
     assert found.abnormal_today == 1
     assert found.per_hour[8] == 1 and found.per_hour[9] == 1
     assert sum(found.per_hour) == 2 and len(found.per_hour) == 24

@@ -372,3 +372,36 @@ def test_temperature_as_people_type_it(typed: object) -> None:
     from desktop.services.health import parse_temperature
 
     assert parse_temperature(typed) == 36.5
+
+
+def test_no_punch_in_before_the_check_in_day(db, clock, factory) -> None:
+    student = factory.student(checked_in_at=clock.now() - timedelta(days=3))
+    before = clock.now().date() - timedelta(days=4)
+
+    with pytest.raises(health.PunchInInvalid) as refused:
+        punch_in(db, clock, student.id, day=before)
+
+    assert "早于报到日期" in refused.value.errors["day"]
+
+
+def test_only_school_admins_back_fill_older_days(db, clock, factory) -> None:
+    student = factory.student(checked_in_at=clock.now() - timedelta(days=10))
+    with db.sessions() as session, session.begin():
+        operator = create_operator(
+            session,
+            clock,
+            login="head",
+            display_name="王老师",
+            password="x",
+            role=Role.CLASS_HEAD,
+        )
+        session.scalars(select(SchoolClass)).one().head_operator_id = operator.id
+        head = actor_for(operator, "pc")
+    yesterday = clock.now().date() - timedelta(days=1)
+    older = clock.now().date() - timedelta(days=5)
+
+    assert punch_in(db, clock, student.id, head, day=yesterday) == 1
+    with pytest.raises(health.PunchInInvalid) as refused:
+        punch_in(db, clock, student.id, head, day=older)
+    assert "校级管理员" in refused.value.errors["day"]
+    assert punch_in(db, clock, student.id, SYSTEM, day=older) == 1

@@ -232,3 +232,18 @@ def test_class_head_cannot_register_outside_their_classes(db, factory, clock) ->
     with pytest.raises(PermissionDenied):
         with db.sessions() as session, session.begin():
             submit(session, clock, head, session.get(Student, student.id), VALID)
+
+
+def test_fields_of_the_branch_not_chosen_are_dropped() -> None:
+    moved_off_campus = replace(
+        VALID, on_campus=False, community="长阳镇社区", address="长于大街11号"
+    )
+
+    form = normalise(moved_off_campus)
+
+    assert (form.building, form.room) == ("", "")
+    assert validate(form, today=TODAY) == {}
+    stayed = normalise(
+        replace(VALID, left_beijing=False, origin_abroad=True, foreign_address="Tokyo")
+    )
+    assert stayed.arrival_date is None and (stayed.province, stayed.city) == ("", "")

@@ -192,3 +192,12 @@ def test_safe_sheet_name_obeys_excel() -> None:
     assert len(first) <= 31 and len(second) <= 31
     assert not set("[]:*?/\\") & set(first)
     assert first != second
+
+
+@pytest.mark.parametrize("role", [Role.CLASS_HEAD, Role.COLLEGE_ADMIN])
+def test_only_school_admins_export_the_school(db, clock, class_of_five, tmp_path, role):
+    actor = Actor(1, "x", "x", role, college_id=1)
+
+    with db.sessions() as session, pytest.raises(PermissionDenied):
+        export_school(session, clock, actor, tmp_path / "全校.xlsx")
+    assert not (tmp_path / "全校.xlsx").exists()
