@@ -26,6 +26,8 @@ from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from desktop import paths
 from desktop.clock import Clock
 from desktop.i18n import N_, _
@@ -349,3 +351,26 @@ def _record(
         details["reason"] = reason
     with db.sessions() as session, session.begin():
         audit.record(session, clock, actor, "sheet.send", target, **details)
+
+
+def record_settings_change(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    settings: MailSettings,
+    *,
+    password_changed: bool,
+) -> None:
+    """Leave an audit event for changed mail settings (never the password)."""
+    audit.record(
+        session,
+        clock,
+        actor,
+        "mail.settings",
+        f"mail:{settings.host or '-'}",
+        port=settings.port,
+        security=settings.security.value,
+        user=settings.user,
+        to=settings.to_address,
+        password_changed=password_changed,
+    )

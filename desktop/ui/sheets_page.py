@@ -107,10 +107,20 @@ def _load_mail() -> tuple[MailSettings, bool]:
     return mailer.load_mail_settings(), has_password
 
 
-def _save_mail(choice: MailChoice) -> MailSettings:
+def _save_mail(
+    db: Database, clock: Clock, actor: Actor, choice: MailChoice
+) -> MailSettings:
     mailer.save_mail_settings(choice.settings)
     if choice.password is not None:
         mailer.save_password(choice.password)
+    with db.sessions() as session, session.begin():
+        mailer.record_settings_change(
+            session,
+            clock,
+            actor,
+            choice.settings,
+            password_changed=choice.password is not None,
+        )
     return choice.settings
 
 
@@ -384,6 +394,9 @@ class SheetsPage(QWidget):
             self._has_password = bool(choice.password)
         self._runner.submit(
             _save_mail,
+            self._db,
+            self._clock,
+            self._actor,
             choice,
             on_result=self._on_mail_saved,
             on_error=self._on_job_failed,

@@ -10,8 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from desktop.clock import FixedClock
+from desktop.models import AuditEvent
 from desktop.services import mailer
 from desktop.services.auth import Actor
 from desktop.services.db import Database
@@ -162,3 +164,9 @@ def test_mail_settings_dialog_saves_a_private_password(
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     assert PASSWORD not in (private_home / mailer.SETTINGS_FILE).read_text("utf-8")
     assert mailer.load_mail_settings() == settings
+    with page._db.sessions() as session:  # noqa: SLF001
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "mail.settings")
+        ).one()
+    assert event.target == "mail:smtp.example.edu.cn"
+    assert PASSWORD not in event.details and '"password_changed": true' in event.details
