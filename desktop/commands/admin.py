@@ -9,10 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import paths
 from desktop.clock import SystemClock
 from desktop.commands.common import (
     EXIT_NO,
     EXIT_OK,
+    EXIT_USAGE,
     CommandError,
     cli_actor,
     command_database,
@@ -24,8 +26,13 @@ from desktop.models import Student
 from desktop.services import release as release_service
 from desktop.services.auth import Role
 from desktop.services.certificates import (
+    STATE_LABELS,
+    CertificateState,
     current_certificate,
 )
+from desktop.services.db import Database
+from desktop.services.keys import load_keyring
+from desktop.services.release_desk import printable
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +110,7 @@ def run_certificate(args: argparse.Namespace) -> int:
     if not args.out:
         raise CommandError(_("请用 --out 指定 PNG 文件"))
     if Path(args.out).suffix.lower() == ".pdf":
-        # Imported here: only the PDF needs Qt (offscreen painting).
-        from desktop.ui.certificate_print import run_certificate_pdf
-
-        return run_certificate_pdf(db, args.student_no, Path(args.out))
+        return _certificate_pdf(db, args.student_no, Path(args.out))
     with db.sessions() as session:
         student = session.scalars(
             select(Student).where(Student.student_no == args.student_no)
@@ -183,4 +187,53 @@ def run_operator(args: argparse.Namespace) -> int:
     except OperatorError as error:
         raise CommandError(str(error)) from error
     print(_("已添加账号：{login}").format(login=args.login))
+    return EXIT_OK
+
+
+def _certificate_pdf(db: Database, student_no: str, out: Path) -> int:
+    """``campus-console certificate NO --out FILE.pdf``: print to a PDF.
+
+    Exit codes as the command line's: 0 written, 1 no valid certificate,
+    2 unknown student; the reason is one line on stderr.
+    """
+    with db.sessions() as session:
+        student = session.scalars(
+            select(Student).where(Student.student_no == student_no)
+        ).first()
+        certificate = current_certificate(session, student.id) if student else None
+    if student is None:
+        print(_("查无此学号：{no}").format(no=student_no), file=sys.stderr)
+        return EXIT_USAGE
+    if certificate is None or certificate.revoked_at is not None:
+        reason = _("尚未解除观察，没有电子证明")
+        if certificate is not None:
+            reason = _("证明 {number} {state}").format(
+                number=certificate.number,
+                state=_(STATE_LABELS[CertificateState.REVOKED]),
+            )
+        print(f"{student_no}: {reason}", file=sys.stderr)
+        return EXIT_NO
+    try:
+        item = printable(
+            student_no, certificate.signed_text, load_keyring(paths.keys_dir())
+        )
+    except ValueError:
+        print(
+            _("{no}: 证明 {number} 无法用本机密钥验证，未写出").format(
+                no=student_no, number=certificate.number
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_NO
+    # Imported here: only the PDF needs Qt (offscreen painting).
+    from desktop.ui.certificate_print import write_certificate_pdf  # noqa: PLC0415
+    from desktop.ui.pass_print import ensure_gui_app  # noqa: PLC0415
+
+    ensure_gui_app()
+    write_certificate_pdf([item], out)
+    print(
+        _("已写出电子证明 PDF：{path}（证明编号 {number}）").format(
+            path=out, number=certificate.number
+        )
+    )
     return EXIT_OK

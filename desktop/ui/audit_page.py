@@ -164,7 +164,7 @@ class AuditPage(QWidget):
         self.model.total_changed.connect(self._on_model_total_changed)
         self.model.load_failed.connect(self._on_model_load_failed)
 
-    def query(self) -> AuditQuery:
+    def filter_query(self) -> AuditQuery:
         """The query the filter widgets describe."""
         return AuditQuery(
             operator=self.operator_edit.text().strip(),
@@ -177,7 +177,7 @@ class AuditPage(QWidget):
     def apply_filters(self) -> None:
         """Reload the table for the current filters."""
         self._search_timer.stop()
-        query = self.query()
+        query = self.filter_query()
         self.total_label.setText(_("正在查询…"))
         self.model.set_query(query)
         self.query_changed.emit(query)

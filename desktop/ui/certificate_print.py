@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +22,6 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QGuiApplication,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -33,21 +30,13 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
-from sqlalchemy import select
 
-from desktop import paths
 from desktop.i18n import _
-from desktop.models import Student
 from desktop.services.certificates import (
     HEADER,
     LABELS,
-    STATE_LABELS,
-    CertificateState,
-    current_certificate,
 )
-from desktop.services.db import Database
-from desktop.services.keys import load_keyring
-from desktop.services.release_desk import PrintableCertificate, printable
+from desktop.services.release_desk import PrintableCertificate
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +53,6 @@ class PageFormat(enum.Enum):
     def __init__(self, page_id: QPageSize.PageSizeId, qr_mm: float) -> None:
         self.page_id = page_id
         self.qr_mm = qr_mm
-
-
-def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new offscreen one (command line)."""
-    app = QGuiApplication.instance()
-    if app is not None:
-        return app
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication(["campus-console"])
 
 
 def write_certificate_pdf(
@@ -268,48 +248,3 @@ def _font(points: float, *, bold: bool = False) -> QFont:
     font.setPointSizeF(points)
     font.setBold(bold)
     return font
-
-
-def run_certificate_pdf(db: Database, student_no: str, out: Path) -> int:
-    """``campus-console certificate NO --out FILE.pdf``: print to a PDF.
-
-    Exit codes as the command line's: 0 written, 1 no valid certificate,
-    2 unknown student; the reason is one line on stderr.
-    """
-    with db.sessions() as session:
-        student = session.scalars(
-            select(Student).where(Student.student_no == student_no)
-        ).first()
-        certificate = current_certificate(session, student.id) if student else None
-    if student is None:
-        print(_("查无此学号：{no}").format(no=student_no), file=sys.stderr)
-        return EXIT_USAGE
-    if certificate is None or certificate.revoked_at is not None:
-        reason = _("尚未解除观察，没有电子证明")
-        if certificate is not None:
-            reason = _("证明 {number} {state}").format(
-                number=certificate.number,
-                state=_(STATE_LABELS[CertificateState.REVOKED]),
-            )
-        print(f"{student_no}: {reason}", file=sys.stderr)
-        return EXIT_NO
-    try:
-        item = printable(
-            student_no, certificate.signed_text, load_keyring(paths.keys_dir())
-        )
-    except ValueError:
-        print(
-            _("{no}: 证明 {number} 无法用本机密钥验证，未写出").format(
-                no=student_no, number=certificate.number
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_NO
-    ensure_gui_app()
-    write_certificate_pdf([item], out)
-    print(
-        _("已写出电子证明 PDF：{path}（证明编号 {number}）").format(
-            path=out, number=certificate.number
-        )
-    )
-    return EXIT_OK

@@ -203,7 +203,7 @@ class RosterPage(QWidget):
             self.table.customContextMenuRequested.connect(self._on_context_menu)
             self.actions.changed.connect(self.apply_filters)
 
-    def query(self) -> RosterQuery:
+    def filter_query(self) -> RosterQuery:
         """The query the filter widgets describe."""
         return RosterQuery(
             college_id=self.college_combo.currentData(),
@@ -224,7 +224,7 @@ class RosterPage(QWidget):
     def apply_filters(self) -> None:
         """Reload the table for the current filters."""
         self._search_timer.stop()
-        query = self.query()
+        query = self.filter_query()
         self.total_label.setText(_("正在查询…"))
         self.model.set_query(query)
         self.query_changed.emit(query)

@@ -61,7 +61,7 @@ class FakeCamera(FrameSource):
         self._frame = on_frame(qr_image("CAMERA"))
 
     def read(self) -> np.ndarray | None:
-        time.sleep(0.005)
+        time.sleep(0.005)  # a real camera delivers a frame every few ms
         return self._frame
 
 
