@@ -405,3 +405,17 @@ def test_only_school_admins_back_fill_older_days(db, clock, factory) -> None:
         punch_in(db, clock, student.id, head, day=older)
     assert "校级管理员" in refused.value.errors["day"]
     assert punch_in(db, clock, student.id, SYSTEM, day=older) == 1
+
+
+def test_import_refuses_punch_ins_before_the_check_in(db, clock, factory, tmp_path):
+    student = factory.student(checked_in_at=clock.now() - timedelta(days=2))
+    early = (clock.now() - timedelta(days=5)).date().isoformat()
+    path = write_csv(
+        tmp_path / "early.csv",
+        ["学号,打卡日期,体温", f"{student.student_no},{early},36.5"],
+    )
+
+    problems, written = import_file(db, clock, path)
+
+    assert written is None
+    assert any("早于报到日期" in problem for problem in problems)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING, Clock
 from desktop.i18n import _
-from desktop.models import HealthReport, SchoolClass, Student
+from desktop.models import CheckIn, HealthReport, SchoolClass, Student
 from desktop.services import health
 from desktop.services.auth import Actor, Permission
 from desktop.services.imports import values
@@ -122,6 +122,14 @@ class HealthRows:
         self.in_scope = set(
             session.scalars(select(SchoolClass.id).where(class_condition(actor)))
         )
+        # The console's rule holds for files too: no punch-in before the
+        # student checked in (missed days must not be filled in later).
+        self.checked_in = {
+            student_id: moment.astimezone(BEIJING).date()
+            for student_id, moment in session.execute(
+                select(CheckIn.student_id, CheckIn.checked_in_at)
+            )
+        }
 
     def layout(self, layout: Layout) -> None:
         """Nothing to add."""
@@ -142,6 +150,10 @@ class HealthRows:
         # The key is what must not repeat in one file: student and day.
         reader.planned.key = f"{number} {day}" if number and day else number
         if student is None or day is None or temperature is None:
+            return
+        checked_in = self.checked_in.get(student)
+        if checked_in is not None and day < checked_in:
+            reader.fail("day", _("打卡日期不能早于报到日期"))
             return
         reader.planned.record = HealthRecord(
             student,
