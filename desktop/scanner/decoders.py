@@ -206,6 +206,7 @@ class DecodePipeline:
         *,
         mode: str = "still",
         sweep_every: int = 0,
+        sweep_fallbacks: Sequence[Variant] = (),
     ) -> None:
         """Assemble a pipeline.
 
@@ -215,6 +216,8 @@ class DecodePipeline:
             mode: ``"live"`` or ``"still"``.
             sweep_every: In live mode, also run the fallbacks on every n-th
                 frame without evidence; 0 disables the sweep.
+            sweep_fallbacks: What the sweep runs (all of them, merged); by
+                default ``fallbacks``.
 
         Raises:
             ValueError: For an unknown mode or a negative ``sweep_every``.
@@ -227,6 +230,7 @@ class DecodePipeline:
         self._primary = primary
         self._fallbacks = tuple(fallbacks)
         self._sweep_every = sweep_every
+        self._sweep_fallbacks = tuple(sweep_fallbacks or fallbacks)
         self._frames_since_fallback = 0
 
     @classmethod
@@ -244,7 +248,16 @@ class DecodePipeline:
         live = mode == "live"
         primary = ZxingDecoder(try_invert=not live)
         fallbacks = _default_fallbacks(live=live)
-        return cls(primary, fallbacks, mode=mode, sweep_every=sweep_every)
+        # The sweep, a frame in ``sweep_every``, is as thorough as a still
+        # image: a code held up for a third of a second gets that chance.
+        sweep = _default_fallbacks(live=False) if live else ()
+        return cls(
+            primary,
+            fallbacks,
+            mode=mode,
+            sweep_every=sweep_every,
+            sweep_fallbacks=sweep,
+        )
 
     def decode(self, frame: np.ndarray) -> list[Decoded]:
         """Read the QR codes in one frame.
@@ -262,28 +275,22 @@ class DecodePipeline:
         if found:
             self._frames_since_fallback = 0
             return found
-
-        if not self._fallbacks_due(evidence):
-            return []
-
-        self._frames_since_fallback = 0
-        if self.mode == "live":
+        # Live: a frame in ``sweep_every`` without a code gets the thorough
+        # sweep, whatever the evidence; in between, evidence of a symbol
+        # zxing could not read buys the quick second opinions.
+        self._frames_since_fallback += 1
+        if self._sweep_every and self._frames_since_fallback >= self._sweep_every:
+            self._frames_since_fallback = 0
+            return self._all_fallbacks(gray, self._sweep_fallbacks)
+        if evidence:
             return self._first_fallback_hit(gray)
-        return self._all_fallbacks(gray)
+        return []
 
     def _run_primary(self, gray: np.ndarray) -> tuple[list[Decoded], bool]:
         with_evidence = getattr(self._primary, "decode_with_evidence", None)
         if with_evidence is not None:
             return with_evidence(gray)
         return self._primary.decode(gray), False
-
-    def _fallbacks_due(self, evidence: bool) -> bool:
-        if self.mode == "still" or evidence:
-            return True
-
-        self._frames_since_fallback += 1
-        sweep = self._sweep_every
-        return sweep > 0 and self._frames_since_fallback >= sweep
 
     def _first_fallback_hit(self, gray: np.ndarray) -> list[Decoded]:
         for variant in self._fallbacks:
@@ -293,9 +300,11 @@ class DecodePipeline:
                 return found
         return []
 
-    def _all_fallbacks(self, gray: np.ndarray) -> list[Decoded]:
+    def _all_fallbacks(
+        self, gray: np.ndarray, variants: Sequence[Variant] | None = None
+    ) -> list[Decoded]:
         merged: list[Decoded] = []
-        for variant in self._fallbacks:
+        for variant in self._fallbacks if variants is None else variants:
             merged = self._merge(merged, variant.decode(gray))
         return merged
 
@@ -333,12 +342,6 @@ def _inside(inner: Corners, outer: Corners) -> bool:
 
 
 def _default_fallbacks(*, live: bool) -> list[Variant]:
-    # Imported here: the second opinions build on this module's types.
-    from desktop.scanner.second_opinions import (  # noqa: PLC0415
-        OpenCvDecoder,
-        PyzbarDecoder,
-    )
-
     """The second opinions, in the order measured to pay off best.
 
     Args:
@@ -347,6 +350,12 @@ def _default_fallbacks(*, live: bool) -> list[Variant]:
     Returns:
         The variants.
     """
+    # Imported here: the second opinions build on this module's types.
+    from desktop.scanner.second_opinions import (  # noqa: PLC0415
+        OpenCvDecoder,
+        PyzbarDecoder,
+    )
+
     zxing = ZxingDecoder(try_invert=not live)
     global_histogram = ZxingDecoder(binarizer=zxingcpp.Binarizer.GlobalHistogram)
     variants = [
