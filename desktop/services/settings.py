@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from desktop.models import Setting
 
 
+# TODO(settings): no console page edits these yet (school admins would);
+# they keep the 2020 defaults unless stored, and the demo moves the dates.
 @dataclass(frozen=True)
 class CampaignSettings:
     """The rules of the notice that a school may adjust.

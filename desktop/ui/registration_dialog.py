@@ -187,6 +187,8 @@ def submit_registration(
     return replace(record, qr_png=qr_png(text))
 
 
+# TODO(kiosk): students register through this dialog under an operator's
+# session; a locked self-service kiosk flow for students is not built.
 class RegistrationDialog(QDialog):
     """Register one student, or modify their registration.
 

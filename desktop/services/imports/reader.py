@@ -55,6 +55,9 @@ class Sheet:
     rows: Iterator[tuple[int, Cells]]
 
 
+# TODO(imports): a vertically merged cell (one 班级 over many rows) reads
+# as blank below its first row and each such row is refused; filling merged
+# ranges down is not done yet.
 def read_sheet(path: Path) -> Sheet:
     """Open ``path`` (xlsx or csv) and stream its non-blank rows.
 
