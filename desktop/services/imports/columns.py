@@ -41,7 +41,7 @@ _SEPARATORS = re.compile(r"[\s_\-./、]+")
 
 
 @dataclass(frozen=True)
-class Column:
+class ImportColumn:
     """One column an import understands.
 
     Attributes:
@@ -96,7 +96,7 @@ class HeaderMatch:
 
 def match_headers(
     headers: list[object],
-    columns: tuple[Column, ...],
+    columns: tuple[ImportColumn, ...],
     *,
     satisfiers: dict[str, tuple[tuple[str, ...], ...]] | None = None,
 ) -> HeaderMatch:
@@ -136,7 +136,9 @@ def _stood_in_for(
     )
 
 
-def find_column(header: object, columns: tuple[Column, ...]) -> Column | None:
+def find_column(
+    header: object, columns: tuple[ImportColumn, ...]
+) -> ImportColumn | None:
     """The column ``header`` names, trying without remarks in brackets too."""
     name = normalise_header(header)
     if not name:
@@ -152,20 +154,20 @@ def _label(key: str) -> str:
     return FIELD_LABELS[key]
 
 
-STUDENT_NO = Column(
+STUDENT_NO = ImportColumn(
     "student_no",
     N_("学号"),
     ("学生学号", "学籍号", "学生编号", "studentno", "studentnumber", "studentid"),
     example="2019000001",
 )
 
-ROSTER_COLUMNS: tuple[Column, ...] = (
+ROSTER_COLUMNS: tuple[ImportColumn, ...] = (
     STUDENT_NO,
-    Column(
+    ImportColumn(
         "name", N_("姓名"), ("学生姓名", "名字", "name", "fullname"), example="张小明"
     ),
-    Column("gender", N_("性别"), ("gender", "sex"), example="男", width=6),
-    Column(
+    ImportColumn("gender", N_("性别"), ("gender", "sex"), example="男", width=6),
+    ImportColumn(
         "college",
         N_("学院"),
         (
@@ -181,28 +183,28 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
         ),
         example="经济学院",
     ),
-    Column(
+    ImportColumn(
         "major",
         N_("专业"),
         ("专业名称", "所学专业", "major", "programme", "program"),
         required=False,
         example="金融学",
     ),
-    Column(
+    ImportColumn(
         "class_name",
         N_("班级"),
         ("班级名称", "所在班级", "班", "class", "classname"),
         example="2019级经济硕士1班",
         width=20,
     ),
-    Column(
+    ImportColumn(
         "head_name",
         N_("班主任"),
         ("班主任姓名", "辅导员", "classhead", "headteacher", "advisor", "adviser"),
         required=False,
         example="王老师",
     ),
-    Column(
+    ImportColumn(
         "school",
         N_("学校名称"),
         ("学校", "school", "university"),
@@ -220,11 +222,11 @@ def _reg(
     *,
     required=True,
     width: int = 12,
-) -> Column:
-    return Column(key, _label(key), (key, *synonyms), required, example, width)
+) -> ImportColumn:
+    return ImportColumn(key, _label(key), (key, *synonyms), required, example, width)
 
 
-REGISTRATION_COLUMNS: tuple[Column, ...] = (
+REGISTRATION_COLUMNS: tuple[ImportColumn, ...] = (
     STUDENT_NO,
     _reg(
         "school",
@@ -233,7 +235,7 @@ REGISTRATION_COLUMNS: tuple[Column, ...] = (
         width=20,
     ),
     _reg("district", ("所在区", "学校所在区县", "区", "区县", "district"), "房山区"),
-    Column(
+    ImportColumn(
         "enrol",
         N_("入学年月"),
         ("入学时间", "入学日期", "enrolment", "enrollment", "enroldate", "enrolled"),
@@ -344,15 +346,15 @@ REGISTRATION_COLUMNS: tuple[Column, ...] = (
 # 入学年月 may come as two columns instead of one.
 ENROL_SATISFIERS = {"enrol": (("enrol_year", "enrol_month"),)}
 
-APPROVAL_COLUMNS: tuple[Column, ...] = (
+APPROVAL_COLUMNS: tuple[ImportColumn, ...] = (
     STUDENT_NO,
-    Column(
+    ImportColumn(
         "kind",
         N_("审批类型"),
         ("类型", "审批结果", "返校类型", "approval", "approvaltype", "kind", "type"),
         example="返校",
     ),
-    Column(
+    ImportColumn(
         "approved_from",
         N_("批准返校日期"),
         (
@@ -367,7 +369,7 @@ APPROVAL_COLUMNS: tuple[Column, ...] = (
         example="2020-03-25",
         width=14,
     ),
-    Column(
+    ImportColumn(
         "note",
         N_("备注"),
         ("说明", "note", "notes", "remark", "remarks"),
@@ -376,23 +378,23 @@ APPROVAL_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-HEALTH_COLUMNS: tuple[Column, ...] = (
+HEALTH_COLUMNS: tuple[ImportColumn, ...] = (
     STUDENT_NO,
-    Column(
+    ImportColumn(
         "day",
         N_("打卡日期"),
         ("日期", "填报日期", "打卡日", "date", "day", "reportdate"),
         example="2020-03-25",
         width=14,
     ),
-    Column(
+    ImportColumn(
         "temperature",
         N_("体温"),
         ("体温(℃)", "体温(°C)", "温度", "temperature", "temp", "bodytemperature"),
         example=36.5,
         width=8,
     ),
-    Column(
+    ImportColumn(
         "symptoms",
         N_("症状"),
         ("有无症状", "身体症状", "symptoms", "symptom"),
@@ -400,14 +402,14 @@ HEALTH_COLUMNS: tuple[Column, ...] = (
         example="无",
         width=16,
     ),
-    Column(
+    ImportColumn(
         "note",
         N_("备注"),
         ("说明", "note", "notes", "remark", "remarks"),
         required=False,
         width=24,
     ),
-    Column(
+    ImportColumn(
         "reported_at",
         N_("提交时间"),
         ("填报时间", "打卡时间", "submittedat", "submitted", "reportedat", "time"),

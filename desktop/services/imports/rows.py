@@ -15,7 +15,7 @@ from typing import TypeVar
 from openpyxl.utils import get_column_letter
 
 from desktop.i18n import _
-from desktop.services.imports.columns import Column
+from desktop.services.imports.columns import ImportColumn
 from desktop.services.imports.reader import Cells
 from desktop.services.imports.report import PlannedRow, Problem
 
@@ -44,7 +44,7 @@ class Layout:
         cls,
         headers: list[str],
         positions: dict[str, int],
-        columns: tuple[Column, ...],
+        columns: tuple[ImportColumn, ...],
         extra_labels: dict[str, str] | None = None,
     ) -> Layout:
         """The layout of a file whose columns matched ``columns``."""
