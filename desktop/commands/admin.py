@@ -20,7 +20,6 @@ from desktop.commands.common import (
     command_database,
     database_and_keys,
 )
-from desktop.commands.gate import qr_image
 from desktop.i18n import _
 from desktop.models import Student
 from desktop.services import release as release_service
@@ -32,6 +31,7 @@ from desktop.services.certificates import (
 )
 from desktop.services.db import Database
 from desktop.services.keys import load_keyring
+from desktop.services.pass_sheets import qr_image
 from desktop.services.release_desk import printable
 
 log = logging.getLogger(__name__)

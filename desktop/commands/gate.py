@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import qrcode
 from sqlalchemy import select
 
 from desktop import paths
@@ -38,6 +37,7 @@ from desktop.services.gate import GateResult, GateService
 from desktop.services.issuing import current_pass, issue_pass, pass_text
 from desktop.services.keys import Keyring, load_keyring
 from desktop.services.masking import mask_name
+from desktop.services.pass_sheets import qr_image
 from desktop.services.passes import verify_pass
 from desktop.services.verdict import GateFacts, decide
 
@@ -129,16 +129,6 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 # --- pass -------------------------------------------------------------------
-
-
-def qr_image(text: str, box_size: int = 8):  # noqa: ANN201 - PIL image
-    """A QR image of ``text`` at level M (numeric mode for our passes)."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4
-    )
-    code.add_data(text)
-    code.make(fit=True)
-    return code.make_image(fill_color="black", back_color="white")
 
 
 def run_pass(args: argparse.Namespace) -> int:

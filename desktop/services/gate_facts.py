@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING
-from desktop.i18n import N_, _
 from desktop.models import (
     CheckIn,
     Registration,
@@ -23,6 +22,7 @@ from desktop.services.certificates import (
     CertificateReport,
 )
 from desktop.services.passes import PassCheck
+from desktop.services.registration_rules import declared_symptoms
 from desktop.services.verdict import (
     ApprovalKind,
     PassRecord,
@@ -106,9 +106,6 @@ def code_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
-_SYMPTOMS = (("fever", N_("发烧")), ("cough", N_("咳嗽")), ("fatigue", N_("乏力")))
-
-
 def student_facts(session: Session, student: Student) -> StudentFacts:
     registration = session.scalars(
         select(Registration).where(
@@ -131,9 +128,7 @@ def student_facts(session: Session, student: Student) -> StudentFacts:
     symptoms: tuple[str, ...] = ()
     province = None
     if registration is not None:
-        symptoms = tuple(
-            _(label) for attr, label in _SYMPTOMS if getattr(registration, attr)
-        )
+        symptoms = declared_symptoms(registration)
         province = None if registration.origin_abroad else registration.province
     return StudentFacts(
         registered=registration is not None,

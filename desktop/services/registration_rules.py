@@ -53,6 +53,15 @@ FIELD_LABELS: dict[str, str] = {
     "fatigue": N_("是否乏力"),
 }
 
+# The form's yes/no symptom questions: field → the symptom's name.
+SYMPTOM_FIELDS = (("fever", N_("发烧")), ("cough", N_("咳嗽")), ("fatigue", N_("乏力")))
+
+
+def declared_symptoms(record: object) -> tuple[str, ...]:
+    """The symptoms a form or registration row declares, translated."""
+    return tuple(_(label) for field, label in SYMPTOM_FIELDS if getattr(record, field))
+
+
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,9}$")
 _NAME = re.compile(

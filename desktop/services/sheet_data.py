@@ -16,7 +16,7 @@ from sqlalchemy import Result, Row, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop.clock import BEIJING
-from desktop.i18n import N_, _
+from desktop.i18n import _
 from desktop.models import (
     CheckIn,
     College,
@@ -28,6 +28,7 @@ from desktop.models import (
 )
 from desktop.models.base import UtcDateTime
 from desktop.services.approvals import APPROVAL_LABELS, Flag, FlagFacts, flags
+from desktop.services.registration_rules import declared_symptoms
 from desktop.services.settings import CampaignSettings
 from desktop.services.verdict import ApprovalKind
 
@@ -100,12 +101,6 @@ LATE = "late"
 SYMPTOMS = "symptoms"
 UNAPPROVED_RETURN = "unapproved_return"
 
-_SYMPTOM_COLUMNS = (
-    ("fever", N_("发烧")),
-    ("cough", N_("咳嗽")),
-    ("fatigue", N_("乏力")),
-)
-
 
 def _day(moment: date) -> str:
     return moment.isoformat()
@@ -164,9 +159,7 @@ def _row(
 
     symptoms = ""
     if registration is not None:
-        named = [
-            _(label) for attr, label in _SYMPTOM_COLUMNS if getattr(registration, attr)
-        ]
+        named = declared_symptoms(registration)
         symptoms = "、".join(named) if named else _("无")
         if named:
             problems.add(SYMPTOMS)

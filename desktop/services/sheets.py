@@ -327,6 +327,18 @@ def _classes_in_scope(
     )
 
 
+def _wanted_classes(
+    session: Session, actor: Actor, condition: object, refusal: str, name: str
+) -> list[SchoolClass]:
+    """The classes ``condition`` names within the actor's scope, or refuse."""
+    actor.require(Permission.ROSTER_VIEW)
+    classes = _classes_in_scope(session, actor, condition)
+    if not classes:
+        reason = _("（不存在或不在您负责的范围内）")
+        raise PermissionDenied(refusal.format(name=name) + reason)
+    return classes
+
+
 def _save(workbook: Workbook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
@@ -339,14 +351,13 @@ def export_class(
     session: Session, clock: Clock, actor: Actor, class_name: str, folder: Path
 ) -> Path:
     """Write ``<class name>.xlsx`` into ``folder``; class heads only their own."""
-    actor.require(Permission.ROSTER_VIEW)
-    classes = _classes_in_scope(session, actor, SchoolClass.name == class_name)
-    if not classes:
-        raise PermissionDenied(
-            _("无权导出班级：{name}（不存在或不在您负责的范围内）").format(
-                name=class_name
-            )
-        )
+    classes = _wanted_classes(
+        session,
+        actor,
+        SchoolClass.name == class_name,
+        _("无权导出班级：{name}"),
+        class_name,
+    )
     now = clock.now()
     (data,) = class_sheets(
         session, [classes[0].id], load_settings(session), today(clock)
@@ -369,14 +380,13 @@ def export_college(
     session: Session, clock: Clock, actor: Actor, college_name: str, folder: Path
 ) -> Path:
     """A college workbook: a summary sheet, then a sheet per class."""
-    actor.require(Permission.ROSTER_VIEW)
-    classes = _classes_in_scope(session, actor, College.name == college_name)
-    if not classes:
-        raise PermissionDenied(
-            _("无权导出学院：{name}（不存在或不在您负责的范围内）").format(
-                name=college_name
-            )
-        )
+    classes = _wanted_classes(
+        session,
+        actor,
+        College.name == college_name,
+        _("无权导出学院：{name}"),
+        college_name,
+    )
     now = clock.now()
     sheets = class_sheets(
         session, [c.id for c in classes], load_settings(session), today(clock)
